@@ -1,0 +1,52 @@
+// Jobs: long work (download, tokenize, extract, train, analyse, generate) as rows with status and progress.
+
+export type JobKind =
+  | 'demo-reduce' // the foundation's GPU self-test (a WGSL reduction checked against its CPU twin)
+  | 'train'
+  | 'download-model'
+  | 'import-dataset'
+  | 'tokenize'
+  | 'extract-activations'
+  | 'extract-features'
+  | 'evaluate'
+  | 'generate';
+
+/** Which worker runs a job: one GPU job at a time, IO jobs beside it. */
+export type JobLane = 'gpu' | 'io';
+
+export type JobStatus = 'queued' | 'running' | 'paused' | 'interrupted' | 'completed' | 'failed' | 'cancelled';
+
+export interface JobProgress {
+  phase: string;
+  done: number;
+  total: number;
+  /** units of `done` per second, smoothed */
+  rate: number;
+  etaSeconds: number | null;
+  message: string;
+}
+
+export interface JobError {
+  message: string;
+  /** what the user can do about it */
+  action?: string;
+}
+
+export interface JobRecord {
+  id: string;
+  kind: JobKind;
+  lane: JobLane;
+  title: string;
+  status: JobStatus;
+  params: unknown;
+  progress: JobProgress;
+  error?: JobError;
+  /** whether an interrupted/failed run of this job can continue from where it stopped */
+  resumable: boolean;
+  /** the entity this job works for (e.g. a training id), for pages that show their jobs */
+  subjectId?: string;
+  createdAt: number;
+  updatedAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+}
