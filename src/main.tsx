@@ -1,3 +1,14 @@
 import { render } from 'solid-js/web';
+import { App } from './app/App';
+import { installDebugHook } from './app/debugHook';
+import { registerServiceWorker } from './app/pwa';
+import './app/theme.css';
+import { startJobScheduler } from './jobs/runtime';
 
-render(() => <h1>miStudio</h1>, document.getElementById('root')!);
+const root = document.getElementById('root');
+if (!root) throw new Error('miStudio: index.html lacks the #root element.');
+
+render(() => <App />, root);
+registerServiceWorker();
+startJobScheduler();
+installDebugHook();

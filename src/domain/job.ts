@@ -43,6 +43,8 @@ export interface JobRecord {
   error?: JobError;
   /** whether an interrupted/failed run of this job can continue from where it stopped */
   resumable: boolean;
+  /** handler-defined state saved between steps; a resumed run continues from it */
+  checkpoint?: unknown;
   /** the entity this job works for (e.g. a training id), for pages that show their jobs */
   subjectId?: string;
   createdAt: number;

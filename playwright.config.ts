@@ -1,0 +1,49 @@
+import { defineConfig, devices } from '@playwright/test';
+
+// Real-browser tests: Debian's Chromium with WebGPU. Headless Chromium here gets SwiftShader (a CPU Vulkan),
+// so GPU work is slow: timeouts are generous and specs keep their shapes small. `npm test` builds first.
+const PORT = 4173;
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: true,
+  timeout: 90_000,
+  expect: { timeout: 30_000 },
+  reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    trace: 'retain-on-failure',
+    serviceWorkers: 'allow',
+  },
+  webServer: {
+    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    url: `http://127.0.0.1:${PORT}`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+          // --enable-unsafe-webgpu is what exposes WebGPU on Linux; SwiftShader's Vulkan serves the adapter
+          // when there is no GPU. The Vulkan/ANGLE switches change nothing there but let a real GPU be used.
+          args: [
+            '--no-sandbox',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--enable-unsafe-webgpu',
+            '--enable-features=Vulkan',
+            '--use-angle=swiftshader',
+          ],
+        },
+      },
+    },
+  ],
+});

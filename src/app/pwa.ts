@@ -1,0 +1,35 @@
+/// <reference types="vite-plugin-pwa/client" />
+// Service worker registration. The worker precaches the whole build (app, wasm, shaders), so after one online
+// visit the studio opens offline. A new version waits until the user accepts the "reload" prompt, so a
+// running job is never cut off by a surprise reload.
+import { registerSW } from 'virtual:pwa-register';
+import { createSignal } from 'solid-js';
+
+const [updateWaiting, setUpdateWaiting] = createSignal(false);
+const [offlineReady, setOfflineReady] = createSignal(false);
+let applyUpdate: ((reloadPage?: boolean) => Promise<void>) | undefined;
+
+/** true while a new version of the app is installed and waiting to take over */
+export { updateWaiting, offlineReady };
+
+export function registerServiceWorker(): void {
+  if (!('serviceWorker' in navigator)) return;
+  applyUpdate = registerSW({
+    immediate: true,
+    onNeedRefresh: () => setUpdateWaiting(true),
+    onOfflineReady: () => setOfflineReady(true),
+    onRegisterError: (error: unknown) => {
+      console.warn('miStudio: the service worker could not be registered; offline use is unavailable.', error);
+    },
+  });
+}
+
+/** Activates the waiting service worker; the page reloads once it has taken control. */
+export async function reloadToUpdate(): Promise<void> {
+  if (applyUpdate) await applyUpdate(true);
+  else location.reload();
+}
+
+export function dismissUpdate(): void {
+  setUpdateWaiting(false);
+}

@@ -1,0 +1,13 @@
+// The GPU lane: what GPU jobs receive from the worker, and which kinds it runs.
+import type { GpuContext } from '../gpu/device';
+import { HandlerRegistry } from './handlers';
+import { demoReduceHandler } from './handlers/demoReduce';
+
+export interface GpuLaneEnv {
+  /** the worker's live device; a fresh one after a device loss */
+  gpu(): Promise<GpuContext>;
+}
+
+export function gpuHandlers(): HandlerRegistry<GpuLaneEnv> {
+  return new HandlerRegistry<GpuLaneEnv>('gpu').register('demo-reduce', demoReduceHandler);
+}
