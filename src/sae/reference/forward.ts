@@ -1,7 +1,7 @@
 // Forward pass of SAE_SPEC.md "Forward": encode, the four activations, decode. All [rows, cols] matrices
 // are row-major Float64Arrays.
-import type { SaeConfig } from '../config';
-import type { ReferenceParams } from './params';
+import { ConfigError, type SaeConfig } from '../config';
+import { ParamShapeError, type ReferenceParams } from './params';
 import { topIndices } from './select';
 
 export interface Dims {
@@ -101,12 +101,12 @@ export function decode(z: Float64Array, p: Pick<ReferenceParams, 'W_dec' | 'b_de
 type ActivationConfig = Pick<SaeConfig, 'architecture' | 'apply_b_dec_to_input' | 'k'>;
 
 function requireK(cfg: ActivationConfig): number {
-  if (cfg.k === undefined) throw new Error(`${cfg.architecture} needs k in its config.`);
+  if (cfg.k === undefined) throw new ConfigError(`${cfg.architecture} needs k in its config.`);
   return cfg.k;
 }
 
 function requireLogThreshold(p: ReferenceParams): Float64Array {
-  if (!p.log_threshold) throw new Error('jumprelu needs log_threshold among its parameters.');
+  if (!p.log_threshold) throw new ParamShapeError('jumprelu needs log_threshold among its parameters.');
   return p.log_threshold;
 }
 
@@ -142,7 +142,7 @@ export function inferenceForward(
   thresholdBatch: number | null,
 ): ForwardResult {
   if (cfg.architecture !== 'batchtopk') return trainingForward(cfg, p, x, d);
-  if (thresholdBatch === null) throw new Error('A BatchTopK SAE needs its learned threshold for inference.');
+  if (thresholdBatch === null) throw new ConfigError('A BatchTopK SAE needs its learned threshold for inference.');
   const { xIn, hiddenPre } = encodePre(x, p, d, cfg.apply_b_dec_to_input);
   const featureActs = batchThresholdActivation(hiddenPre, thresholdBatch);
   return { xIn, hiddenPre, featureActs, xHat: decode(featureActs, p, d) };

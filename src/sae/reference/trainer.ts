@@ -1,5 +1,13 @@
 // The CPU float64 reference trainer: one SAE_SPEC.md step per call, in the spec's order. It is the contract
 // the GPU trainer is tested against, so it favours plain loops over speed.
+//
+// Points the spec leaves implicit, as the golden fixtures confirm them:
+// - the log_threshold gradient is θ · ∂L/∂θ (the chain rule through θ = exp(log_threshold));
+// - AuxK's dead mask uses the counters from before the step; dead_fraction is read after they update;
+// - AuxK's residual e is detached, so its gradient is not the derivative of the total loss (finite
+//   differences must freeze e);
+// - the metrics describe the forward pass of this step, i.e. the parameters before the update;
+// - top-k ties go to the lower index (rows for topk, flat [b, j] order for batchtopk).
 import { validateSaeConfig, type ParamName, type SaeConfig, type StepMetrics } from '../config';
 import { learningRate } from '../schedules';
 import type { TrainerState } from '../state';
@@ -49,7 +57,7 @@ function copyMoments<T>(src: Partial<Record<ParamName, ArrayLike<number>>>, name
 }
 
 export class ReferenceTrainer {
-  config: SaeConfig;
+  private cfg: SaeConfig;
   /** passed through getState/setState untouched: the batch sampler's PRNG state */
   rngState?: number[];
   /** passed through getState/setState untouched: x_used = inputScale · x */
@@ -63,12 +71,12 @@ export class ReferenceTrainer {
   private stepsDone = 0;
 
   constructor(config: SaeConfig, params: ParamsLike, options: ReferenceTrainerOptions = {}) {
-    this.config = validateSaeConfig(config);
+    this.cfg = validateSaeConfig(config);
     this.storage = options.stateStorage ?? 'float64';
-    this.params = toReferenceParams(params, this.config);
+    this.params = toReferenceParams(params, this.cfg);
     this.adamM = zerosLike(this.params);
     this.adamV = zerosLike(this.params);
-    this.stepsSinceFired = new Float64Array(this.config.d_sae);
+    this.stepsSinceFired = new Float64Array(this.cfg.d_sae);
     if (this.storage === 'float32') for (const [, a] of paramEntries(this.params)) roundToFloat32(a);
   }
 
@@ -76,6 +84,10 @@ export class ReferenceTrainer {
     const t = new ReferenceTrainer(state.config, state.params, options);
     t.setState(state);
     return t;
+  }
+
+  get config(): SaeConfig {
+    return { ...this.cfg };
   }
 
   /** Steps completed so far (the next step's index). */
@@ -95,7 +107,7 @@ export class ReferenceTrainer {
 
   /** Runs one training step on `batch` ([B, d_in], row-major). */
   step(batch: ArrayLike<number>, B: number): StepResult {
-    const cfg = this.config;
+    const cfg = this.cfg;
     if (!Number.isInteger(B) || B < 1) throw new RangeError(`Batch size must be a positive integer (got ${B}).`);
     if (batch.length !== B * cfg.d_in) {
       throw new RangeError(`Batch has ${batch.length} values; ${B} rows of d_in=${cfg.d_in} need ${B * cfg.d_in}.`);
@@ -149,10 +161,10 @@ export class ReferenceTrainer {
 
   /** The project-wide Float32 state (exact when stateStorage is 'float32'). */
   getState(): TrainerState {
-    const names = paramNames(this.config);
+    const names = paramNames(this.cfg);
     const f32 = (r: ReferenceParams) => Object.fromEntries(names.map((n) => [n, Float32Array.from(r[n]!)]));
     const state: TrainerState = {
-      config: { ...this.config },
+      config: { ...this.cfg },
       step: this.stepsDone,
       params: toSaeParams(this.params),
       adamM: f32(this.adamM),
@@ -171,10 +183,10 @@ export class ReferenceTrainer {
 
   /** The exact Float64 state. */
   getExactState(): ReferenceState {
-    const names = paramNames(this.config);
+    const names = paramNames(this.cfg);
     const copy = (r: ReferenceParams) => Object.fromEntries(names.map((n) => [n, r[n]!.slice()]));
     const state: ReferenceState = {
-      config: { ...this.config },
+      config: { ...this.cfg },
       step: this.stepsDone,
       params: cloneParams(this.params),
       adamM: copy(this.adamM),
@@ -203,7 +215,7 @@ export class ReferenceTrainer {
     if (state.stepsSinceFired.length !== config.d_sae) {
       throw new TrainerStateError(`Trainer state: stepsSinceFired has ${state.stepsSinceFired.length} entries, d_sae is ${config.d_sae}.`);
     }
-    this.config = config;
+    this.cfg = config;
     this.params = params;
     this.adamM = m as ReferenceParams;
     this.adamV = v as ReferenceParams;
