@@ -58,3 +58,11 @@ export async function* rechunk(chunks: AsyncIterable<Uint8Array>, size: number):
   }
   if (filled > 0) yield piece.slice(0, filled);
 }
+
+/** Splits chunks larger than `max` bytes into views of at most `max` (no copying), for steady progress. */
+export async function* limitChunkSize(chunks: AsyncIterable<Uint8Array>, max: number): AsyncGenerator<Uint8Array, void, undefined> {
+  for await (const chunk of chunks) {
+    if (chunk.length <= max) yield chunk;
+    else for (let i = 0; i < chunk.length; i += max) yield chunk.subarray(i, i + max);
+  }
+}

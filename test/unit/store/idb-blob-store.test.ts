@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto'; // first: Dexie reads the IndexedDB globals when i
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import Dexie from 'dexie';
 import { IdbBlobStore } from '../../../src/store/idb-blob-store';
+import { selfTestBlobStore } from '../../../src/store/blob-self-test';
 import { BlobNotFoundError, InvalidBlobKeyError, StorageFullError } from '../../../src/store/errors';
 
 const CHUNK = 1000;
@@ -192,6 +193,15 @@ describe('IdbBlobStore', () => {
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'AbortError' });
     expect(await store.has('a/b')).toBe(false);
+    expect(await store.database.blobChunks.count()).toBe(0);
+  });
+
+  it('passes its own self-test with the default 4 MiB chunks', async () => {
+    const store = new IdbBlobStore(`blobs-${crypto.randomUUID()}`);
+    stores.push(store);
+    const report = await selfTestBlobStore(store);
+    expect(report.steps.filter((s) => !s.ok)).toEqual([]);
+    expect(report).toMatchObject({ kind: 'idb', ok: true });
     expect(await store.database.blobChunks.count()).toBe(0);
   });
 });
