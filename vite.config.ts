@@ -1,4 +1,5 @@
 /// <reference types="vitest/config" />
+import './scripts/node-polyfills';
 import { defineConfig } from 'vite';
 import solid from 'vite-plugin-solid';
 import { VitePWA } from 'vite-plugin-pwa';

@@ -79,12 +79,12 @@ export function validateSaeConfig(input: Partial<SaeConfig> & { architecture?: s
   if (!arch || !(ARCHITECTURES as readonly string[]).includes(arch)) {
     problems.push(`architecture must be one of ${ARCHITECTURES.join(', ')} (got ${JSON.stringify(arch)})`);
   }
-  const int = (name: keyof SaeConfig, min: number) => {
-    const v = input[name];
+  const int = (name: keyof SaeConfig, min: number, from: Partial<SaeConfig> = input) => {
+    const v = from[name];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min) problems.push(`${name} must be an integer ≥ ${min}`);
   };
-  const pos = (name: keyof SaeConfig, allowZero = false) => {
-    const v = input[name];
+  const pos = (name: keyof SaeConfig, allowZero = false, from: Partial<SaeConfig> = input) => {
+    const v = from[name];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) {
       problems.push(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number`);
     }
@@ -120,10 +120,11 @@ export function validateSaeConfig(input: Partial<SaeConfig> & { architecture?: s
     cfg.bandwidth ??= 0.001;
     cfg.initial_threshold ??= 0.001;
   }
-  pos('lr');
-  int('lr_warmup_steps', 0);
-  int('lr_decay_steps', 0);
-  int('dead_steps_threshold', 1);
+  // Checked after defaults are filled in: leaving a field out means "use the default".
+  pos('lr', false, cfg);
+  int('lr_warmup_steps', 0, cfg);
+  int('lr_decay_steps', 0, cfg);
+  int('dead_steps_threshold', 1, cfg);
   if (cfg.adam_beta1 < 0 || cfg.adam_beta1 >= 1) problems.push('adam_beta1 must be in [0, 1)');
   if (cfg.adam_beta2 < 0 || cfg.adam_beta2 >= 1) problems.push('adam_beta2 must be in [0, 1)');
   if (!(cfg.adam_eps > 0)) problems.push('adam_eps must be positive');
