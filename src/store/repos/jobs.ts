@@ -72,6 +72,7 @@ export async function setStatus(id: string, to: JobStatus, patch: JobStatusPatch
       delete next.finishedAt;
     }
     if (patch.error) next.error = patch.error;
+    // failed is not terminal (a resumable job may be retried) but the run did finish
     if (isTerminal(JOB_STATUS, to) || to === 'failed') next.finishedAt = now;
     await d.jobs.put(next);
     return next;
