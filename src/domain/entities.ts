@@ -156,7 +156,7 @@ export interface FeatureRecord {
 }
 
 export interface FeatureExampleRecord {
-  id: string; // `${saeId}:${index}:${rank}`
+  id: string; // `${saeId}:${featureIndex}:${kind}:${rank}`
   saeId: Id;
   featureIndex: number;
   kind: 'top' | 'quantile';
