@@ -25,6 +25,9 @@ export interface RunOptions<Env> {
   interruption?: Promise<JobError>;
 }
 
+/** how long a failed run waits for an interruption that explains the failure */
+const INTERRUPTION_GRACE_MS = 250;
+
 /** how the run ended, from the runner's point of view */
 export type RunResult = 'completed' | 'stopped' | 'failed' | 'skipped';
 
@@ -106,7 +109,9 @@ export async function runJob<Env>(jobId: string, opts: RunOptions<Env>): Promise
       return (await finish(store, jobId, 'failed', { error: settled.error, progress: { rate: 0, etaSeconds: null } })) ? 'failed' : 'stopped';
     }
     if (settled.kind === 'error') {
-      const error = describeError(settled.error, job.resumable);
+      // GPU calls fail (e.g. mapAsync rejects) a moment before device.lost settles: report the cause, not the symptom
+      const cause = opts.interruption ? await settleWithin(opts.interruption, INTERRUPTION_GRACE_MS) : undefined;
+      const error = cause ?? describeError(settled.error, job.resumable);
       return (await finish(store, jobId, 'failed', { error, progress: { rate: 0, etaSeconds: null } })) ? 'failed' : 'stopped';
     }
     if (settled.outcome.status === 'stopped') {
@@ -144,4 +149,14 @@ async function finish(
     if (err instanceof IllegalTransitionError) return false;
     throw err;
   }
+}
+
+function settleWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    void promise.then((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    });
+  });
 }
