@@ -1,0 +1,21 @@
+// Building one recorded dispatch of a kernel from shaders/ (shared by the SAE kernel families).
+import { grid1D } from '../../gpu/dispatch';
+import type { Dispatch } from '../../gpu/dispatches';
+import { kernel, type BindingResource, type KernelSpec } from '../../gpu/kernels';
+import type { GpuScope } from '../../gpu/scope';
+
+export type Resources = Readonly<Record<string, BindingResource | undefined>>;
+
+export function makeDispatch(scope: GpuScope, label: string, spec: KernelSpec, resources: Resources, grid: readonly [number, number, number]): Dispatch {
+  const k = kernel(scope.device, spec);
+  return { label, kernel: k, bindGroup: k.bind(resources, label), grid };
+}
+
+/** The grid for `workgroups` workgroups of a 1-D kernel (2-D when over the per-dimension limit). */
+export function grid(scope: GpuScope, workgroups: number): [number, number, number] {
+  const [x, y] = grid1D(workgroups, scope.device.limits.maxComputeWorkgroupsPerDimension);
+  return [x, y, 1];
+}
+
+/** Workgroup size of every non-matmul SAE kernel: WebGPU guarantees 256 invocations per workgroup. */
+export const WG = 256;
