@@ -13,4 +13,4 @@ export {
 } from './format';
 export { MemorySink } from './memory-sink';
 export { openTokenWindows, type TokenWindowRange, type TokenWindowsReader } from './reader';
-export { TokenWindowsWriter, writeTokenWindows, type RandomAccessSink, type TokenWindowsSpec } from './writer';
+export { TokenWindowsWriter, tokenWindowsSpecOf, writeTokenWindows, type RandomAccessSink, type TokenWindowsSpec } from './writer';

@@ -1,8 +1,9 @@
 // Writes token-window chunks to a random-access sink as they arrive. The header goes first with the
 // 'complete' flag clear and is rewritten by finish() with the final count, so a half-written file is
 // never mistaken for a whole one. OPFS: FileSystemWritableFileStream.write({type: 'write', position, data}).
-import type { WindowChunk } from '../tokenize/window-builder';
+import type { TokenWindowStream } from '../tokenize/tokenize-documents';
 import type { TokenDtype } from '../tokenize/token-dtype';
+import type { WindowChunk } from '../tokenize/window-builder';
 import { IS_LITTLE_ENDIAN, TokenWindowsFormatError, encodeHeader, lengthsOffset, windowBytes, windowOffset, type TokenWindowsHeader } from './format';
 
 export interface RandomAccessSink {
@@ -14,6 +15,11 @@ export interface TokenWindowsSpec {
   contextLength: number;
   vocabSize: number;
   hasLengths: boolean;
+}
+
+/** The file spec matching a tokenization run. */
+export function tokenWindowsSpecOf(stream: Pick<TokenWindowStream, 'dtype' | 'layout' | 'vocabSize'>): TokenWindowsSpec {
+  return { dtype: stream.dtype, contextLength: stream.layout.contextLength, vocabSize: stream.vocabSize, hasLengths: stream.layout.hasLengths };
 }
 
 export class TokenWindowsWriter {

@@ -13,6 +13,7 @@ import {
   encodeHeader,
   fileBytes,
   openTokenWindows,
+  tokenWindowsSpecOf,
   writeTokenWindows,
 } from '../../../src/data/token-windows';
 
@@ -70,7 +71,7 @@ describe('token windows container', () => {
       }
     }
     const sink = new MemorySink();
-    const header = await writeTokenWindows(tee(), sink, { dtype: stream.dtype, contextLength: ctx, vocabSize: stream.vocabSize, hasLengths: false });
+    const header = await writeTokenWindows(tee(), sink, tokenWindowsSpecOf(stream));
     const count = stream.stats().windows;
     expect(header).toEqual({ version: 1, dtype: 'uint16', contextLength: ctx, vocabSize: 300, count, hasLengths: false, complete: true });
     expect(sink.bytes().byteLength).toBe(TOKEN_WINDOWS_HEADER_BYTES + count * ctx * 2);
@@ -104,7 +105,8 @@ describe('token windows container', () => {
     const stream = tokenizeDocuments(DOCS.slice(0, 40), tokenizer, { contextLength: ctx, mode: 'truncate', windowsPerChunk: 16 });
     const chunks: WindowChunk[] = [];
     const sink = new MemorySink();
-    const writer = new TokenWindowsWriter(sink, { dtype: stream.dtype, contextLength: ctx, vocabSize: stream.vocabSize, hasLengths: true });
+    const writer = new TokenWindowsWriter(sink, tokenWindowsSpecOf(stream));
+    expect(tokenWindowsSpecOf(stream).hasLengths).toBe(true);
     for await (const chunk of stream) {
       chunks.push({ ...chunk, tokens: chunk.tokens.slice(), lengths: chunk.lengths!.slice() });
       await writer.append(chunk);
