@@ -91,8 +91,48 @@ export interface TrainingRecord {
   saeId?: Id;
   templateId?: Id;
   error?: string;
+  /** train on s·x with E‖s·x‖ = √d_in (s estimated at the start, folded into the exported SAE) */
+  inputScaling?: boolean;
+  /** how b_dec starts; 'mean' and 'geometric_median' use a sample of the source */
+  bDecInit?: 'zeros' | 'mean' | 'geometric_median';
+  /** checkpoints kept besides the best one (keep the newest K) */
+  keepCheckpoints?: number;
+  /** steps between stored metric rows */
+  metricsEvery?: number;
+  /** synthetic source: steps between ground-truth (MMCS) evaluations */
+  mmcsEvery?: number;
+  /** time spent running, summed over all runs (milliseconds) */
+  elapsedMs?: number;
+  /** one entry per run: the first, and each resume */
+  runs?: TrainingRun[];
+  /** synthetic source: the latest comparison of the decoder with the true feature directions */
+  recovery?: RecoverySnapshot;
   createdAt: number;
   updatedAt: number;
+}
+
+/** One run of a training: where it started (0, or the checkpoint it resumed from). */
+export interface TrainingRun {
+  fromStep: number;
+  startedAt: number;
+  /** step of the first metric row this run wrote */
+  firstMetricStep?: number;
+}
+
+/** Learned-vs-true cosines for the synthetic source, for the heat map. */
+export interface RecoverySnapshot {
+  step: number;
+  /** rows: true features shown (the first ones, when there are many) */
+  features: number;
+  /** columns: latents shown, best matches first */
+  latents: number;
+  /** [features, latents] row-major, columns reordered so each feature's best latent sits on the diagonal */
+  cosines: number[];
+  /** original latent index of each column */
+  columnLatents: number[];
+  mmcs: number;
+  /** share of true features with a best cosine ≥ 0.9 */
+  recovered: number;
 }
 
 export interface TrainingMetricRecord extends StepMetrics {
@@ -173,9 +213,23 @@ export interface TrainingTemplate {
   favourite: 0 | 1;
   config: Partial<SaeConfig>;
   batchSize: number;
+  /** d_sae as a multiple of d_in, for templates that leave d_in to the activation source (config.d_sae unset) */
+  expansionFactor?: number;
   source?: ActivationSourceSpec;
   createdAt: number;
   updatedAt: number;
+}
+
+/** Which token positions an extraction ignores when it ranks examples (a filtered token is never a peak). */
+export interface TokenFilters {
+  /** BOS, EOS, padding and other special tokens */
+  skipSpecialTokens: boolean;
+  /** tokens made only of whitespace */
+  skipWhitespace: boolean;
+  /** tokens made only of punctuation */
+  skipPunctuation: boolean;
+  /** exact token strings to ignore */
+  skipTokens: string[];
 }
 
 export interface ExtractionTemplate {
@@ -190,6 +244,8 @@ export interface ExtractionTemplate {
   contextPrefix: number;
   contextSuffix: number;
   quantileExamples: number;
+  /** absent: no filtering */
+  tokenFilters?: TokenFilters;
   createdAt: number;
   updatedAt: number;
 }
