@@ -30,6 +30,9 @@ export default defineConfig({
         // onnxruntime-web's wasm binaries are ~25 MB: precache them so models run offline.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',
+        // The first install takes control of the open tab at once (so its workers and later fetches are
+        // served offline too). Updates still wait for the user's "Reload": no skipWaiting here.
+        clientsClaim: true,
       },
     }),
   ],

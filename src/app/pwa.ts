@@ -17,6 +17,8 @@ export function registerServiceWorker(): void {
   applyUpdate = registerSW({
     immediate: true,
     onNeedRefresh: () => setUpdateWaiting(true),
+    // reloadToUpdate reloads on controllerchange, which also covers a tab opened before the first install
+    onNeedReload: () => {},
     onOfflineReady: () => setOfflineReady(true),
     onRegisterError: (error: unknown) => {
       console.warn('miStudio: the service worker could not be registered; offline use is unavailable.', error);
@@ -26,8 +28,12 @@ export function registerServiceWorker(): void {
 
 /** Activates the waiting service worker; the page reloads once it has taken control. */
 export async function reloadToUpdate(): Promise<void> {
-  if (applyUpdate) await applyUpdate(true);
-  else location.reload();
+  if (!applyUpdate || !navigator.serviceWorker) {
+    location.reload();
+    return;
+  }
+  navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
+  await applyUpdate(true);
 }
 
 export function dismissUpdate(): void {
