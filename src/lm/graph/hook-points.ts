@@ -104,8 +104,13 @@ export function findHookPoints(model: ModelProto): HookDetection {
   const starts = adds.filter((add) => !outputs.has(add.stream));
   if (starts.length !== 1) return fail(`found ${starts.length} separate residual chains; expected one.`);
   const chain: ResidualAdd[] = [];
-  for (let add: ResidualAdd | undefined = starts[0]; add; add = byStream.get(add.output)) chain.push(add);
+  for (let add: ResidualAdd | undefined = starts[0]; add && chain.length <= adds.length; add = byStream.get(add.output)) {
+    chain.push(add);
+  }
   if (chain.length !== adds.length) return fail('some residual adds are not on the main residual chain.');
+  if (chain.every((add) => add.attention)) {
+    return fail('each block adds attention and MLP in one step (parallel blocks, as in GPT-J or NeoX), which is not supported yet.');
+  }
   if (chain.length % 2 !== 0) return fail(`the residual chain has ${chain.length} adds; expected two per block.`);
 
   const layers: LayerHooks[] = [];
