@@ -7,11 +7,9 @@ import { TRAINING_TEMPLATE_KEYS, validateTrainingTemplate, type TrainingTemplate
 export type TemplateKindName = 'training' | 'extraction';
 export type TemplateDocumentKind = `${TemplateKindName}-templates`;
 
-/** What every stored template has besides its own fields. */
+/** What every stored template has besides its own fields (which include name and description). */
 export interface StoredTemplateBase {
   id: string;
-  name: string;
-  description: string;
   /** shipped with the studio: read-only, but can be duplicated */
   builtIn: boolean;
   favourite: 0 | 1;
