@@ -15,8 +15,26 @@ export const DEFAULT_HUB_PORT = 5183;
 
 // Files the Hub keeps in LFS (and reports with an `lfs` block and a sha256 ETag).
 const LFS_EXTENSIONS = /\.(onnx|onnx_data|onnx\.data|data|bin|safetensors|parquet|pt|npz|h5|msgpack|gguf)$/;
-const CONTENT_TYPES = { '.json': 'application/json', '.txt': 'text/plain; charset=utf-8', '.md': 'text/markdown; charset=utf-8', '.jsonl': 'application/jsonl', '.csv': 'text/csv; charset=utf-8' };
-const EXPOSED_HEADERS = 'Content-Range, Content-Length, Content-Type, ETag, Accept-Ranges, Link, X-Repo-Commit, X-Error-Code, X-Error-Message, X-Linked-Size, X-Linked-Etag';
+const CONTENT_TYPES = {
+  '.json': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.jsonl': 'application/jsonl',
+  '.csv': 'text/csv; charset=utf-8',
+};
+const EXPOSED_HEADERS = [
+  'Content-Range',
+  'Content-Length',
+  'Content-Type',
+  'ETag',
+  'Accept-Ranges',
+  'Link',
+  'X-Repo-Commit',
+  'X-Error-Code',
+  'X-Error-Message',
+  'X-Linked-Size',
+  'X-Linked-Etag',
+].join(', ');
 
 /**
  * @typedef {object} HubServerOptions

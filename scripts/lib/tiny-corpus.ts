@@ -25,7 +25,10 @@ export function tinyCorpus(count: number, seed = 7): CorpusLine[] {
     () => ({ text: `The ${rng.pick(ADJECTIVES)} ${rng.pick(ANIMALS)} ${rng.pick(MOTIONS)} in the ${rng.pick(PLACES)}.`, topic: 'animals' }),
     () => ({ text: `${rng.pick(NAMES)} ${rng.pick(VERBS)} a ${rng.pick(ADJECTIVES)} ${rng.pick(THINGS)}.`, topic: 'things' }),
     () => ({ text: `The ${rng.pick(PLACES)} is ${rng.pick(ADJECTIVES)} ${rng.pick(TIMES)}.`, topic: 'places' }),
-    () => ({ text: `A ${rng.pick(ANIMALS)} ${rng.pick(VERBS)} the ${rng.pick(THINGS)}, and the ${rng.pick(ANIMALS)} ${rng.pick(MOTIONS)}.`, topic: 'animals' }),
+    () => ({
+      text: `A ${rng.pick(ANIMALS)} ${rng.pick(VERBS)} the ${rng.pick(THINGS)}, and the ${rng.pick(ANIMALS)} ${rng.pick(MOTIONS)}.`,
+      topic: 'animals',
+    }),
     () => ({ text: `${rng.pick(NAMES)} said "I have ${1 + rng.int(9)} ${rng.pick(THINGS)}s" ${rng.pick(TIMES)}.`, topic: 'things' }),
     () => ({ text: `Is the ${rng.pick(THINGS)} in the ${rng.pick(PLACES)}? Yes, it is.`, topic: 'places' }),
   ];

@@ -80,7 +80,8 @@ export function tinyGpt2Model(weights: Gpt2Weights, style: TinyGpt2Style): Model
         const [q, k, v] = g.nodeOutputs('Split', [qkv, g.constInt64([d, d, d])], 3, { axis: { int: 2 } }) as [string, string, string];
         const heads = (x: string, perm: number[]) =>
           g.node('Transpose', [g.node('Reshape', [x, g.constInt64([0, 0, nHead, dHead])])], { perm: { ints: perm } });
-        const scores = g.node('Mul', [g.node('MatMul', [heads(q, [0, 2, 1, 3]), heads(k, [0, 2, 3, 1])]), g.constFloat([1 / Math.sqrt(dHead)])]);
+        const dots = g.node('MatMul', [heads(q, [0, 2, 1, 3]), heads(k, [0, 2, 3, 1])]);
+        const scores = g.node('Mul', [dots, g.constFloat([1 / Math.sqrt(dHead)])]);
         const probs = g.node('Softmax', [g.node('Add', [scores, maskBias])], { axis: { int: -1 } });
         const context = g.node('Transpose', [g.node('MatMul', [probs, heads(v, [0, 2, 1, 3])])], { perm: { ints: [0, 2, 1, 3] } });
         const merged = g.node('Reshape', [context, g.constInt64([0, 0, d])]);

@@ -44,11 +44,13 @@ export function injectAdd(model: ModelProto, tensorName: string): InjectedModel 
 /** A copy of the node reading `to` wherever it read `from`, including inside If/Loop/Scan bodies. */
 function renameInput(node: NodeProto, from: string, to: string): NodeProto {
   const input = (node.input ?? []).map((name) => (name === from ? to : name));
-  const attribute = (node.attribute ?? []).map((a) =>
-    a.g || a.graphs?.length
-      ? { ...a, ...(a.g ? { g: renameInGraph(a.g, from, to) } : {}), ...(a.graphs?.length ? { graphs: a.graphs.map((g) => renameInGraph(g, from, to)) } : {}) }
-      : a,
-  );
+  const attribute = (node.attribute ?? []).map((a) => {
+    if (!a.g && !a.graphs?.length) return a;
+    const renamed = { ...a };
+    if (a.g) renamed.g = renameInGraph(a.g, from, to);
+    if (a.graphs?.length) renamed.graphs = a.graphs.map((g) => renameInGraph(g, from, to));
+    return renamed;
+  });
   return { ...node, input, attribute };
 }
 

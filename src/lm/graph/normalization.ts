@@ -141,15 +141,19 @@ function decomposedLayerNorm(index: GraphIndex, meanIndex: number, claimed: Set<
   if (!centre) return undefined;
   const d = output(centre.node);
   const square = consumersOf(index, d).find(
-    ({ node }) => (node.opType === 'Pow' && node.input?.[0] === d) || (node.opType === 'Mul' && inputs(node).every((n) => n === d)),
+    ({ node }) =>
+      (node.opType === 'Pow' && node.input?.[0] === d) || (node.opType === 'Mul' && inputs(node).every((n) => n === d)),
   );
   const varianceMean = square && consumersOf(index, output(square.node)).find(({ node }) => node.opType === 'ReduceMean');
   if (!square || !varianceMean) return undefined;
   const nodes = [meanIndex, centre.i, square.i, varianceMean.i];
   const chain = varianceChain(index, output(varianceMean.node), nodes);
-  const divide = consumersOf(index, d).find(
-    ({ node }) => (node.opType === 'Div' || node.opType === 'Mul') && node.input?.[0] === d && chain.tensors.has(node.input?.[1] ?? ''),
-  ) ?? consumersOf(index, d).find(({ node }) => node.opType === 'Mul' && node.input?.[1] === d && chain.tensors.has(node.input?.[0] ?? ''));
+  // d / σ, d · (1/σ) or (1/σ) · d
+  const divide = consumersOf(index, d).find(({ node }) => {
+    const [a = '', b = ''] = node.input ?? [];
+    if (node.opType === 'Div') return a === d && chain.tensors.has(b);
+    return node.opType === 'Mul' && ((a === d && chain.tensors.has(b)) || (b === d && chain.tensors.has(a)));
+  });
   if (!divide) return undefined;
   nodes.push(divide.i);
   const tail = affine(index, output(divide.node), nodes);

@@ -101,10 +101,18 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
         : 'add a Hub access token (and accept the model’s conditions on the Hub if it is gated)';
       return new HubError('unauthorized', `Access to ${repo.id} was refused: ${how}.`, status);
     }
-    if (status === 404 && code === 'RevisionNotFound') return new HubError('revision-not-found', `${repo.id} has no revision for ${what}.`, status);
-    if (status === 404 && code === 'EntryNotFound') return new HubError('file-not-found', `${repo.id} has no file ${what}.`, status);
-    if (status === 404) return new HubError('repo-not-found', `Repository ${repo.id} was not found (or it is private).`, status);
-    if (status === 429) return new HubError('rate-limited', 'The Hub is rate-limiting requests; wait a minute and try again.', status);
+    if (status === 404 && code === 'RevisionNotFound') {
+      return new HubError('revision-not-found', `${repo.id} has no such branch, tag or commit.`, status);
+    }
+    if (status === 404 && code === 'EntryNotFound') {
+      return new HubError('file-not-found', `${repo.id} has no file ${what}.`, status);
+    }
+    if (status === 404) {
+      return new HubError('repo-not-found', `Repository ${repo.id} was not found (or it is private).`, status);
+    }
+    if (status === 429) {
+      return new HubError('rate-limited', 'The Hub is rate-limiting requests; wait a minute and try again.', status);
+    }
     return new HubError('http', `The Hub answered ${status} for ${what}${detail ? `: ${detail}` : ''}.`, status);
   }
 
@@ -173,7 +181,8 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
         if (contentRange?.total === offset) {
           return { stream: emptyStream(), offset, totalSize: offset, etag: responseEtag };
         }
-        throw new HubError('range-not-satisfiable', `The stored part of ${path} is larger than the file on the Hub; download it again.`, 416);
+        const message = `The stored part of ${path} is larger than the file on the Hub; download it again.`;
+        throw new HubError('range-not-satisfiable', message, 416);
       }
       if (!response.body) throw new HubError('bad-response', `The Hub sent no content for ${path}.`, response.status);
       const length = optionalNumber(Number(response.headers.get('Content-Length') ?? Number.NaN));
