@@ -65,5 +65,6 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): { diff: 
 
 export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
   const { diff, at } = maxAbsDiff(actual, expected);
+  if (process.env.GPU_TEST_VERBOSE) console.log(`${what}: max |Δ| = ${diff.toExponential(2)} (tolerance ${tol})`);
   expect(diff, `${what}: max |Δ| = ${diff} at ${at} (got ${actual[at]}, want ${expected[at]})`).toBeLessThanOrEqual(tol);
 }
