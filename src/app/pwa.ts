@@ -5,12 +5,14 @@
 import { registerSW } from 'virtual:pwa-register';
 import { createSignal } from 'solid-js';
 
-const [updateWaiting, setUpdateWaiting] = createSignal(false);
-const [offlineReady, setOfflineReady] = createSignal(false);
+const [waiting, setUpdateWaiting] = createSignal(false);
+const [ready, setOfflineReady] = createSignal(false);
 let applyUpdate: ((reloadPage?: boolean) => Promise<void>) | undefined;
 
 /** true while a new version of the app is installed and waiting to take over */
-export { updateWaiting, offlineReady };
+export const updateWaiting = waiting;
+/** true once the build is precached, so the studio opens without a network */
+export const offlineReady = ready;
 
 export function registerServiceWorker(): void {
   if (!('serviceWorker' in navigator)) return;

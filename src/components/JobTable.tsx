@@ -45,6 +45,14 @@ export function JobTable(props: { jobs: JobRecord[]; empty?: string }) {
   );
 }
 
+/** The row's message: what the job last said, or what a stopped job's state means for the user. */
+function statusMessage(job: JobRecord): string {
+  const resume = job.resumable ? ' Resume continues from the last checkpoint.' : '';
+  if (job.status === 'interrupted') return `Stopped when the page closed or reloaded.${resume}`;
+  if (job.status === 'paused') return `Paused.${resume}`;
+  return job.progress.message;
+}
+
 function sameItems(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((item, i) => item === b[i]);
 }
@@ -83,7 +91,7 @@ function JobRow(props: { job: JobRecord }) {
       <td class="small">{running() ? formatRate(progress().rate) : '—'}</td>
       <td class="small">{running() ? formatDuration(progress().etaSeconds) : '—'}</td>
       <td class="job-message small" data-testid="job-message">
-        <Show when={props.job.error} fallback={progress().message}>
+        <Show when={props.job.error} fallback={statusMessage(props.job)}>
           {(err) => (
             <>
               <div class="no">{err().message}</div>
