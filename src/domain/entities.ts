@@ -160,6 +160,8 @@ export interface SaeRecord {
   dSae: number;
   /** where it came from: a training, or an import */
   origin: { kind: 'training'; trainingId: Id } | { kind: 'import'; fileName: string };
+  /** the activations it was trained on (kept when its training is deleted) */
+  source?: ActivationSourceSpec;
   modelId?: Id;
   hook?: string;
   blobKey: BlobKey; // safetensors weights
