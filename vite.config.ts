@@ -1,5 +1,5 @@
 /// <reference types="vitest/config" />
-import './scripts/node-polyfills';
+import './scripts/node-polyfills.ts';
 import { defineConfig } from 'vite';
 import solid from 'vite-plugin-solid';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -42,6 +42,8 @@ export default defineConfig({
   preview: { headers: isolationHeaders },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   test: {
+    // vite-plugin-solid defaults Vitest to jsdom; our tests run in Node (UI is tested in a real browser).
+    environment: 'node',
     projects: [
       {
         extends: true,
