@@ -19,7 +19,7 @@ function exported(arch: Architecture, inputScale = 1): { exp: SaeLensExport; par
 }
 
 function folderFiles(exp: SaeLensExport, prefix = 'my-sae/', density?: Float32Array): ImportFile[] {
-  return Object.entries(saeLensFiles(exp, density)).map(([name, bytes]) => ({ path: prefix + name, data: new Blob([bytes]) }));
+  return Object.entries(saeLensFiles(exp, density)).map(([name, bytes]) => ({ path: prefix + name, data: new Blob([bytes.slice()]) }));
 }
 
 function craftSafetensors(tensors: Record<string, { dtype: string; shape: number[]; bytes: Uint8Array }>): Uint8Array {
@@ -41,17 +41,13 @@ function craftSafetensors(tensors: Record<string, { dtype: string; shape: number
   return out;
 }
 
-function f32Bytes(data: Float32Array): Uint8Array {
-  return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
-}
-
 describe('SAELens zip export → import round trip', () => {
   it.each<Architecture>(['relu', 'topk', 'batchtopk', 'jumprelu'])('%s: identical tensors and cfg, identical outputs on random x', async (arch) => {
     const s = 2.5;
     const { exp, params, theta } = exported(arch, s);
     const density = Float32Array.from({ length: 8 }, (_, j) => -1 - j / 4);
     const zip = await saeLensZip(exp, { name: 'GPT-2 small / L8 resid', log10Density: density, mtime: new Date(2025, 0, 2) });
-    const imported = await importSaeLensZip(new Blob([zip]));
+    const imported = await importSaeLensZip(new Blob([zip.slice()]));
 
     expect(imported.folder).toBe('GPT-2_small_L8_resid');
     expect(imported.cfg).toEqual(exp.cfgJson);
@@ -284,8 +280,8 @@ describe('SAELens import from the Hub', () => {
           if (route === 0) throw new TypeError('fetch failed');
           return new Response('no', { status: route });
         }
-        if (route instanceof Uint8Array) return new Response(route, { headers: { 'content-length': String(route.length) } });
-        return new Response(route.body, { headers: { 'content-length': String(route.length) } });
+        if (route instanceof Uint8Array) return new Response(route.slice(), { headers: { 'content-length': String(route.length) } });
+        return new Response(route.body.slice(), { headers: { 'content-length': String(route.length) } });
       },
     };
   }
