@@ -1,22 +1,56 @@
-import { EmptyState } from '../../components/EmptyState';
+// Templates: saved settings for training and for feature extraction, on two tabs (?tab=extraction deep-links
+// the second). Built-in starters are seeded before the lists are shown.
+import { useSearchParams } from '@solidjs/router';
+import { createSignal, Match, onMount, Show, Switch } from 'solid-js';
 import { PageHeader } from '../../components/PageHeader';
+import { ensureBuiltInTemplates } from '../../services/templates';
+import { ExtractionTab } from './ExtractionTab';
+import { TrainingTab } from './TrainingTab';
+import './templates.css';
+
+type Tab = 'training' | 'extraction';
+const TABS: readonly { id: Tab; label: string }[] = [
+  { id: 'training', label: 'Training' },
+  { id: 'extraction', label: 'Extraction' },
+];
 
 export default function TemplatesPage() {
+  const [params, setParams] = useSearchParams<{ tab?: string }>();
+  const tab = (): Tab => (params.tab === 'extraction' ? 'extraction' : 'training');
+  const [seedError, setSeedError] = createSignal('');
+  onMount(() => {
+    ensureBuiltInTemplates().catch((err: unknown) => setSeedError(`The built-in templates could not be set up: ${err instanceof Error ? err.message : String(err)}`));
+  });
   return (
-    <div class="page">
+    <div class="page templates-page">
       <PageHeader title="Templates">
         <p>
-          Saved settings for training and feature extraction, so a good configuration is one click away. Built-in
-          templates cover common SAE set-ups; your own can be favourited, exported and imported.
+          Saved settings for training and feature extraction, so a good configuration is one click away. Built-in templates cover common SAE set-ups and
+          are read-only (duplicate one to change it); your own can be favourited, exported and imported as JSON.
         </p>
       </PageHeader>
-      <EmptyState
-        title="No templates yet"
-        steps={[
-          'Save the settings of a training run or an extraction as a template.',
-          'Start new runs from a template and adjust only what differs.',
-        ]}
-      />
+      <Show when={seedError()}>
+        <p class="notice bad" role="alert">
+          {seedError()}
+        </p>
+      </Show>
+      <div class="tabs" role="tablist" aria-label="Template kinds">
+        {TABS.map((t) => (
+          <button role="tab" class="tab" aria-selected={tab() === t.id} data-testid={`tab-${t.id}`} onClick={() => setParams({ tab: t.id === 'training' ? undefined : t.id })}>
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel">
+        <Switch>
+          <Match when={tab() === 'training'}>
+            <TrainingTab />
+          </Match>
+          <Match when={tab() === 'extraction'}>
+            <ExtractionTab />
+          </Match>
+        </Switch>
+      </div>
     </div>
   );
 }
