@@ -1,0 +1,155 @@
+// Per-latent statistics and top-k examples accumulated on the GPU across batches (shaders/
+// feature_accumulate.wgsl, entry `accumulate`), read back at the end (or for a checkpoint) as the same
+// FeatureStatsState the CPU reference produces. Nothing is read back per batch.
+import { createBuffer, readF32, readU32, uniformBuffer, uploadBuffer, writeData } from '../../gpu/buffers';
+import { ceilDiv, dispatch1D } from '../../gpu/dispatch';
+import { kernel, type Kernel } from '../../gpu/kernels';
+import { UniformWriter } from '../../gpu/uniforms';
+import { emptyFeatureStats, FeatureStatsError, type FeatureStatsOptions, type FeatureStatsState } from '../feature-accumulator';
+import type { TokenBatch } from '../token-batch';
+import { checkBindingSize, checkRows } from './feature-gpu-error';
+import { HeapBuffers } from './heap-buffers';
+import { TokenRowsBuffer } from './token-rows';
+
+const WG = 64;
+
+const f32Bits = (v: number): number => new Uint32Array(Float32Array.of(v).buffer)[0]!;
+
+export interface GpuFeatureStatsOptions extends FeatureStatsOptions {
+  dSae: number;
+  /** largest batch that will be added */
+  maxRows: number;
+}
+
+export class GpuFeatureStats {
+  private readonly tokensBuf: TokenRowsBuffer;
+  private readonly uniforms: GPUBuffer;
+  private readonly histEdges: GPUBuffer;
+  private readonly fired: GPUBuffer;
+  private readonly max: GPUBuffer;
+  private readonly sum: GPUBuffer;
+  private readonly hist: GPUBuffer;
+  private readonly heaps: HeapBuffers;
+  private readonly kernel: Kernel;
+  private readonly groups = new WeakMap<GPUBuffer, GPUBindGroup>();
+  private template: FeatureStatsState;
+
+  private constructor(
+    private readonly device: GPUDevice,
+    readonly dSae: number,
+    readonly maxRows: number,
+    opts: FeatureStatsOptions,
+  ) {
+    this.template = emptyFeatureStats(dSae, opts);
+    const bins = this.template.histogramBins.bins;
+    this.tokensBuf = new TokenRowsBuffer(device, maxRows);
+    this.uniforms = uniformBuffer(device, 'feature stats params', new ArrayBuffer(32));
+    this.histEdges = uploadBuffer(device, 'feature histogram edges', this.template.histogramBins.edges);
+    this.fired = createBuffer(device, 'feature fired', dSae * 4);
+    this.max = createBuffer(device, 'feature max', dSae * 4);
+    this.sum = createBuffer(device, 'feature sum', dSae * 8);
+    this.hist = createBuffer(device, 'feature histogram', dSae * bins * 4);
+    this.heaps = new HeapBuffers(device, 'feature top', dSae, opts.k);
+    this.kernel = kernel(device, { shader: 'feature_accumulate.wgsl', entry: 'accumulate' });
+  }
+
+  static create(device: GPUDevice, opts: GpuFeatureStatsOptions, initial?: FeatureStatsState): GpuFeatureStats {
+    const stats = new GpuFeatureStats(device, opts.dSae, opts.maxRows, opts);
+    checkBindingSize(device, opts.dSae * stats.template.histogramBins.bins * 4, 'The activation histograms', 'Use fewer histogram bins.');
+    checkBindingSize(device, opts.dSae * opts.k * 8, 'The top-example lists', 'Keep fewer top examples per feature.');
+    if (initial) stats.load(initial);
+    return stats;
+  }
+
+  /** Adds a batch: z holds rows × d_sae activations (e.g. GpuFeatureEncoder.z); submits its own work. */
+  add(z: GPUBuffer, rows: number, batch: TokenBatch): void {
+    checkRows(rows, this.maxRows);
+    this.tokensBuf.write(batch, rows);
+    const bins = this.template.histogramBins.bins;
+    this.device.queue.writeBuffer(
+      this.uniforms,
+      0,
+      new UniformWriter().u32(this.dSae).u32(rows).u32(this.heaps.capacity).u32(bins).u32(1).u32(0).u32(0).u32(0).finish(),
+    );
+    let group = this.groups.get(z);
+    if (!group) {
+      group = this.kernel.bind(
+        {
+          params: this.uniforms,
+          z,
+          tokens: this.tokensBuf.buffer,
+          hist_edges: this.histEdges,
+          stat_fired: this.fired,
+          stat_max: this.max,
+          stat_sum: this.sum,
+          hist: this.hist,
+          ...this.heaps.bindings(),
+        },
+        'feature accumulate',
+      );
+      this.groups.set(z, group);
+    }
+    const encoder = this.device.createCommandEncoder({ label: 'feature accumulate' });
+    const pass = encoder.beginComputePass({ label: 'feature accumulate' });
+    pass.setPipeline(this.kernel.pipeline);
+    pass.setBindGroup(0, group);
+    dispatch1D(pass, this.device, ceilDiv(this.dSae, WG));
+    pass.end();
+    this.device.queue.submit([encoder.finish()]);
+    this.template.tokens += rows;
+  }
+
+  /** Everything accumulated so far (waits for the GPU). */
+  async read(): Promise<FeatureStatsState> {
+    const { dSae, device } = this;
+    const t = this.template;
+    const bins = t.histogramBins.bins;
+    const fired = await readU32(device, this.fired, dSae);
+    const max = await readF32(device, this.max, dSae);
+    const sum = await readF32(device, this.sum, 2 * dSae);
+    const hist = await readU32(device, this.hist, dSae * bins);
+    const state: FeatureStatsState = {
+      dSae,
+      tokens: t.tokens,
+      fired: Float64Array.from(fired),
+      max,
+      // Kahan: the compensation holds minus the lost low part
+      sum: Float64Array.from({ length: dSae }, (_, j) => sum[2 * j]! - sum[2 * j + 1]!),
+      histogram: Float64Array.from(hist),
+      histogramBins: t.histogramBins,
+      // the heap key is the activation's bit pattern; the CPU heaps score by the activation itself
+      top: await this.heaps.read((_key, act) => act),
+    };
+    return state;
+  }
+
+  /** Replaces the GPU state (resuming from a checkpoint). */
+  load(state: FeatureStatsState): void {
+    const t = this.template;
+    if (state.dSae !== this.dSae || state.top.capacity !== this.heaps.capacity || state.histogramBins.bins !== t.histogramBins.bins) {
+      throw new FeatureStatsError('Saved feature statistics do not match this extraction (d_sae, k or histogram bins differ).');
+    }
+    for (let i = 0; i < state.histogramBins.edges.length; i++) {
+      if (state.histogramBins.edges[i] !== t.histogramBins.edges[i]) throw new FeatureStatsError('Saved feature statistics use different histogram bins.');
+    }
+    const { device, dSae } = this;
+    writeData(device, this.fired, Uint32Array.from(state.fired));
+    writeData(device, this.max, Float32Array.from(state.max));
+    const sum = new Float32Array(2 * dSae);
+    for (let j = 0; j < dSae; j++) {
+      const hi = Math.fround(state.sum[j]!);
+      sum[2 * j] = hi;
+      sum[2 * j + 1] = hi - state.sum[j]!;
+    }
+    writeData(device, this.sum, sum);
+    writeData(device, this.hist, Uint32Array.from(state.histogram));
+    this.heaps.write(state.top, f32Bits);
+    this.template = { ...t, tokens: state.tokens };
+  }
+
+  destroy(): void {
+    this.tokensBuf.destroy();
+    for (const b of [this.uniforms, this.histEdges, this.fired, this.max, this.sum, this.hist]) b.destroy();
+    this.heaps.destroy();
+  }
+}

@@ -1,0 +1,105 @@
+// Quantile-band example sampling on the GPU (shaders/feature_accumulate.wgsl, entry `sample`): the second
+// pass of an extraction. Samples stay on the GPU across batches and read back as the QuantileSamplerState
+// the CPU reference produces.
+import { createBuffer, uniformBuffer, uploadBuffer } from '../../gpu/buffers';
+import { ceilDiv, dispatch1D } from '../../gpu/dispatch';
+import { kernel, type Kernel } from '../../gpu/kernels';
+import { UniformWriter } from '../../gpu/uniforms';
+import { emptyQuantileSamples, QuantileSamplerError, type BandEdges, type QuantileSamplerState } from '../quantile-sampler';
+import type { TokenBatch } from '../token-batch';
+import { checkBindingSize, checkRows } from './feature-gpu-error';
+import { HeapBuffers } from './heap-buffers';
+import { TokenRowsBuffer } from './token-rows';
+
+const WG = 64;
+
+export interface GpuQuantileSamplerOptions {
+  edges: BandEdges;
+  perBand: number;
+  seed: number;
+  /** largest batch that will be added */
+  maxRows: number;
+}
+
+export class GpuQuantileSampler {
+  private readonly tokensBuf: TokenRowsBuffer;
+  private readonly uniforms: GPUBuffer;
+  private readonly bandEdges: GPUBuffer;
+  private readonly heaps: HeapBuffers;
+  private readonly kernel: Kernel;
+  private readonly groups = new WeakMap<GPUBuffer, GPUBindGroup>();
+  private readonly template: QuantileSamplerState;
+
+  private constructor(
+    private readonly device: GPUDevice,
+    readonly maxRows: number,
+    opts: GpuQuantileSamplerOptions,
+  ) {
+    this.template = emptyQuantileSamples(opts.edges, opts.perBand, opts.seed);
+    const { dSae, bands, interior } = opts.edges;
+    this.tokensBuf = new TokenRowsBuffer(device, maxRows);
+    this.uniforms = uniformBuffer(device, 'feature sample params', new ArrayBuffer(32));
+    this.bandEdges = interior.length > 0 ? uploadBuffer(device, 'feature band edges', interior) : createBuffer(device, 'feature band edges', 16);
+    this.heaps = new HeapBuffers(device, 'feature samples', dSae * bands, opts.perBand);
+    this.kernel = kernel(device, { shader: 'feature_accumulate.wgsl', entry: 'sample' });
+  }
+
+  static create(device: GPUDevice, opts: GpuQuantileSamplerOptions, initial?: QuantileSamplerState): GpuQuantileSampler {
+    checkBindingSize(device, opts.edges.dSae * opts.edges.bands * opts.perBand * 8, 'The quantile example lists', 'Use fewer bands or fewer examples per band.');
+    const sampler = new GpuQuantileSampler(device, opts.maxRows, opts);
+    if (initial) sampler.load(initial);
+    return sampler;
+  }
+
+  /** Adds a batch of z [rows, d_sae] (e.g. GpuFeatureEncoder.z); submits its own work. */
+  add(z: GPUBuffer, rows: number, batch: TokenBatch): void {
+    checkRows(rows, this.maxRows);
+    this.tokensBuf.write(batch, rows);
+    const { dSae, bands } = this.template.edges;
+    this.device.queue.writeBuffer(
+      this.uniforms,
+      0,
+      new UniformWriter().u32(dSae).u32(rows).u32(this.template.perBand).u32(1).u32(bands).u32(this.template.seed).u32(0).u32(0).finish(),
+    );
+    let group = this.groups.get(z);
+    if (!group) {
+      group = this.kernel.bind(
+        {
+          params: this.uniforms,
+          z,
+          tokens: this.tokensBuf.buffer,
+          band_edges: this.bandEdges,
+          ...this.heaps.bindings(),
+        },
+        'feature sample',
+      );
+      this.groups.set(z, group);
+    }
+    const encoder = this.device.createCommandEncoder({ label: 'feature sample' });
+    const pass = encoder.beginComputePass({ label: 'feature sample' });
+    pass.setPipeline(this.kernel.pipeline);
+    pass.setBindGroup(0, group);
+    dispatch1D(pass, this.device, ceilDiv(dSae, WG));
+    pass.end();
+    this.device.queue.submit([encoder.finish()]);
+  }
+
+  async read(): Promise<QuantileSamplerState> {
+    // the heap key is the sample priority, which is also the CPU score
+    return { ...this.template, samples: await this.heaps.read((key) => key) };
+  }
+
+  load(state: QuantileSamplerState): void {
+    const t = this.template;
+    if (state.seed !== t.seed || state.perBand !== t.perBand || state.edges.bands !== t.edges.bands || state.edges.dSae !== t.edges.dSae) {
+      throw new QuantileSamplerError('Saved quantile samples do not match this extraction (seed, bands or sample size differ).');
+    }
+    this.heaps.write(state.samples, (score) => score);
+  }
+
+  destroy(): void {
+    this.tokensBuf.destroy();
+    for (const b of [this.uniforms, this.bandEdges]) b.destroy();
+    this.heaps.destroy();
+  }
+}
