@@ -47,7 +47,7 @@ describe('template form values', () => {
   });
 
   it('puts every field in a known group', () => {
-    const groups = new Set(TRAINING_FORM_GROUPS.map((g) => g.id));
+    const groups = new Set<string>(TRAINING_FORM_GROUPS.map((g) => g.id));
     for (const f of TRAINING_FORM_FIELDS) expect(groups.has(f.group), f.path).toBe(true);
   });
 
