@@ -1,6 +1,7 @@
 // A local stand-in for the Hugging Face Hub: serves a folder laid out as
 //   ROOT/models/{owner}/{name}/…  and  ROOT/datasets/{owner}/{name}/…
-// with the Hub's JSON API (repo info, file tree) and file downloads (`resolve`) with Range, ETag and CORS.
+// with the Hub's JSON API (repo info, file tree, a dataset's parquet listing) and file downloads (`resolve`)
+// with Range, ETag and CORS.
 // Plain Node (no dependencies) so Playwright's webServer can start it: `node scripts/hub-server.mjs --port 5183`.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -108,7 +109,50 @@ export async function startHubServer(options = {}) {
       if (!revisionMatches(repo, rev)) return revisionNotFound(res, rev);
       return sendTree(req, res, repo, pathParts.join('/'), url);
     }
+    if (action === 'parquet' && kind === 'datasets') {
+      return sendParquet(req, res, repo, rev === undefined ? [] : [rev, ...pathParts]);
+    }
     return sendError(res, 404, 'NotFound', `Unknown endpoint ${action}`);
+  }
+
+  // The Hub's parquet listing (datasets only): /api/datasets/{id}/parquet[/{config}[/{split}[/{n}.parquet]]].
+  // Here the shards are the repository's own files laid out as on the Hub's converted branch,
+  // {config}/{split}/{nnnn}.parquet; a shard URL redirects to that file on main, as the Hub redirects to
+  // refs/convert/parquet.
+  function sendParquet(req, res, repo, parts) {
+    const listing = {};
+    for (const file of repo.files) {
+      const match = /^([^/]+)\/([^/]+)\/(\d+)\.parquet$/.exec(file.path);
+      if (!match) continue;
+      const [, config, split] = match;
+      ((listing[config] ??= {})[split] ??= []).push(file.path);
+    }
+    const origin = `http://${req.headers.host}`;
+    const shardUrl = (config, split, n) => `${origin}/api/datasets/${repo.id}/parquet/${encodeURIComponent(config)}/${encodeURIComponent(split)}/${n}.parquet`;
+    const [config, split, shard] = parts;
+    if (config === undefined) {
+      const body = {};
+      for (const [c, splits] of Object.entries(listing)) {
+        body[c] = {};
+        for (const [s, paths] of Object.entries(splits)) body[c][s] = paths.map((_, n) => shardUrl(c, s, n));
+      }
+      return sendJson(res, req, body);
+    }
+    const splits = listing[config];
+    if (!splits) return sendError(res, 404, 'NotFound', `No parquet files for config ${config}`);
+    if (split === undefined) {
+      const body = {};
+      for (const [s, paths] of Object.entries(splits)) body[s] = paths.map((_, n) => shardUrl(config, s, n));
+      return sendJson(res, req, body);
+    }
+    const paths = splits[split];
+    if (!paths) return sendError(res, 404, 'NotFound', `No parquet files for split ${split} of config ${config}`);
+    if (shard === undefined) return sendJson(res, req, paths.map((_, n) => shardUrl(config, split, n)));
+    const n = /^(\d+)\.parquet$/.exec(shard);
+    const path = n ? paths[Number(n[1])] : undefined;
+    if (!path) return sendError(res, 404, 'EntryNotFound', `No shard ${shard} in ${config}/${split}`);
+    res.writeHead(302, { Location: `${origin}/datasets/${repo.id}/resolve/main/${path.split('/').map(encodeURIComponent).join('/')}`, 'Content-Length': '0' });
+    res.end();
   }
 
   function revisionNotFound(res, rev) {

@@ -21,7 +21,7 @@ export interface ModelRecord {
   status: AssetStatus;
   files: StoredFile[];
   /** summary read from config.json / the graph */
-  info?: { family?: string; layers?: number; dModel?: number; heads?: number; vocab?: number; params?: number; dtype?: string };
+  info?: { family?: string; layers?: number; dModel?: number; heads?: number; vocab?: number; params?: number; dtype?: string; contextLength?: number };
   error?: string;
   createdAt: number;
   updatedAt: number;
@@ -37,8 +37,62 @@ export interface DatasetRecord {
   bytes: number;
   blobKey?: BlobKey;
   error?: string;
+  /** what the user can do about `error` */
+  errorAction?: string;
+  /** how the source was read (local text formats) */
+  importOptions?: DatasetImportOptions;
+  /** the stored documents, in order: each part a blob of length-prefixed UTF-8 texts */
+  parts?: DocumentPartRef[];
+  stats?: DatasetStats;
+  /** the first malformed records left out (policy 'skip'), with their lines */
+  issues?: DatasetIssue[];
   createdAt: number;
   updatedAt: number;
+}
+
+export interface DatasetImportOptions {
+  /** .txt: one document per line, or per blank-line-separated paragraph */
+  txtSplit?: 'line' | 'paragraph';
+  /** malformed JSONL/CSV records: leave them out, or stop the import */
+  onMalformed?: 'skip' | 'stop';
+  /** stop after this many documents */
+  limit?: number;
+  /** CSV delimiter when not ',' */
+  delimiter?: string;
+}
+
+export interface DocumentPartRef {
+  blobKey: BlobKey;
+  documents: number;
+  bytes: number;
+  /** index of the source file (Hub shard) the part's documents came from */
+  file?: number;
+}
+
+/** Power-of-two buckets: counts[i] counts lengths in [edges[i], edges[i + 1]). */
+export interface LengthHistogramData {
+  edges: number[];
+  counts: number[];
+}
+
+export interface DatasetStats {
+  /** empty or null records left out */
+  empty: number;
+  /** malformed records left out */
+  malformed: number;
+  minChars: number;
+  maxChars: number;
+  meanChars: number;
+  /** characters per document */
+  lengthHistogram: LengthHistogramData;
+  /** bytes read from the source (for parquet: fetched) */
+  sourceBytes: number;
+}
+
+export interface DatasetIssue {
+  line?: number;
+  row: number;
+  message: string;
 }
 
 export interface TokenizationRecord {
@@ -50,8 +104,54 @@ export interface TokenizationRecord {
   windows: number;
   tokens: number;
   blobKey?: BlobKey;
+  /** how documents became windows (the rest of the window layout) */
+  settings?: TokenizationSettings;
+  dtype?: 'uint16' | 'uint32';
+  vocabSize?: number;
+  /** the stored windows, in order: each part a complete token-windows (MITW) file */
+  parts?: TokenWindowPartRef[];
+  /** stored bytes over all parts */
+  bytes?: number;
+  stats?: TokenizationStatsRecord;
+  error?: string;
+  errorAction?: string;
   createdAt: number;
   updatedAt: number;
+}
+
+export interface TokenizationSettings {
+  /** 'pack': documents run on, separated by EOS; 'truncate': one document per window, padded */
+  mode: 'pack' | 'truncate';
+  /** BOS first in every window, before every document, or nowhere */
+  bos: 'none' | 'window' | 'document';
+  /** EOS after each document */
+  appendEos: boolean;
+  /** tokens between window starts; absent: no overlap */
+  stride?: number;
+  /** 'truncate': continue long documents into further windows */
+  overflow?: boolean;
+}
+
+export interface TokenWindowPartRef {
+  blobKey: BlobKey;
+  windows: number;
+  bytes: number;
+}
+
+export interface TokenizationStatsRecord {
+  documents: number;
+  emptyDocuments: number;
+  /** tokens the tokenizer produced, without inserted BOS/EOS */
+  documentTokens: number;
+  uniqueTokens: number;
+  minDocTokens: number;
+  maxDocTokens: number;
+  meanDocTokens: number;
+  tokensPerDocument: LengthHistogramData;
+  specialTokens: number;
+  paddingTokens: number;
+  droppedTokens: number;
+  topTokens: { id: number; count: number; token: string; text: string }[];
 }
 
 export interface ActivationCacheRecord {

@@ -1,0 +1,93 @@
+// Shared set-up for the dataset and tokenization service tests: a fresh database and BlobStore per test,
+// fixture files as File objects, and a job context whose stop requests the test scripts.
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
+import type { JobRecord } from '../../../src/domain/job';
+import type { JobContext, ProgressUpdate, StopRequest } from '../../../src/jobs/handlers';
+import { IdbBlobStore } from '../../../src/store/idb-blob-store';
+import { claimNextQueued } from '../../../src/store/repos/jobs';
+import { useFreshDatabase } from '../store/test-db';
+
+export const FIXTURES = resolve(import.meta.dirname, '../../fixtures');
+
+export function fixtureFile(path: string, name = path.slice(path.lastIndexOf('/') + 1)): File {
+  return new File([readFileSync(resolve(FIXTURES, path))], name);
+}
+
+export function textFile(name: string, text: string | Uint8Array): File {
+  return new File([typeof text === 'string' ? new TextEncoder().encode(text) : text], name);
+}
+
+/** A fresh database (repositories use it) and a fresh BlobStore for each test. */
+export function useStores(): { blobs: () => IdbBlobStore } {
+  useFreshDatabase();
+  let store: IdbBlobStore | undefined;
+  beforeEach(() => {
+    store = new IdbBlobStore(`blobs-${crypto.randomUUID()}`);
+  });
+  afterEach(async () => {
+    await store?.database.delete();
+    store = undefined;
+  });
+  return {
+    blobs: () => {
+      if (!store) throw new Error('the test BlobStore exists only inside a test');
+      return store;
+    },
+  };
+}
+
+export interface FakeRun {
+  ctx: JobContext<unknown>;
+  progress: ProgressUpdate[];
+  /** the last checkpoint saved */
+  checkpoint: () => unknown;
+}
+
+/**
+ * A job context over `job` (as claimed, with the checkpoint of an earlier run). With `stop`, shouldStop()
+ * answers the request from its `after`-th call on — a pause or cancel arriving part-way.
+ */
+export function fakeContext(job: JobRecord, options: { checkpoint?: unknown; stop?: { after: number; request: StopRequest } } = {}): FakeRun {
+  const progress: ProgressUpdate[] = [];
+  let saved: unknown = options.checkpoint;
+  let calls = 0;
+  const claimed: JobRecord = options.checkpoint === undefined ? job : { ...job, checkpoint: options.checkpoint };
+  return {
+    progress,
+    checkpoint: () => saved,
+    ctx: {
+      job: claimed,
+      env: {},
+      reportProgress: async (update) => {
+        progress.push(update);
+      },
+      checkpoint: async (state) => {
+        saved = structuredClone(state);
+      },
+      shouldStop: () => {
+        calls++;
+        return options.stop && calls >= options.stop.after ? options.stop.request : null;
+      },
+    },
+  };
+}
+
+/** Claims the oldest queued IO job, as the scheduler does, and returns it. */
+export async function claimIo(): Promise<JobRecord> {
+  const job = await claimNextQueued('io');
+  if (!job) throw new Error('no queued IO job');
+  return job;
+}
+
+export async function failure(promise: Promise<unknown>): Promise<Error & { action?: string; code?: string }> {
+  try {
+    await promise;
+  } catch (e) {
+    if (e instanceof Error) return e;
+    throw e;
+  }
+  throw new Error('expected a failure');
+}
