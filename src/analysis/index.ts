@@ -10,3 +10,4 @@ export * from './quantile-sampler';
 export * from './reference-encode';
 export * from './sample-priority';
 export * from './token-batch';
+export * from './token-filter';
