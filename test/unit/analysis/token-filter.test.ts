@@ -18,5 +18,4 @@ describe('token filters', () => {
     const ids = excludedVocabulary(vocab.length, (id) => vocab[id]!, [0], { ...none, skipSpecialTokens: true });
     expect(Array.from(excludedRows([7, 0, 1, 50000], ids))).toEqual([0, 1, 0, 1]);
   });
-
 });
