@@ -193,7 +193,8 @@ async function hubFiles(source: Extract<ImportSource, { kind: 'hub' }>, deps: Im
       return {
         stream,
         progress: () => {
-          const s = stream.stats();
+          // once this shard is finished its counts are in checkpoint.finished
+          const s = checkpoint.file === index ? stream.stats() : emptyImportStats();
           const done = checkpoint.finished.rows + checkpoint.finished.empty + s.rows + s.empty;
           return { done: source.limit === undefined ? done : checkpoint.finished.rows + s.rows, total: source.limit ?? checkpoint.totalRows ?? 0, unit: 'rows' };
         },

@@ -77,7 +77,8 @@ function defaultName(files: readonly File[], config: Record<string, unknown> | u
   const named = config?.['_name_or_path'];
   if (typeof named === 'string' && named.trim() !== '') return named.trim();
   // a folder chosen whole gives its files a relative path: the folder is the model's name
-  const folder = files.map((f) => f.webkitRelativePath.split('/')[0]).find((p): p is string => typeof p === 'string' && p !== '');
+  // (webkitRelativePath is '' for files picked one by one, and absent outside browsers)
+  const folder = files.map((f) => (typeof f.webkitRelativePath === 'string' ? f.webkitRelativePath.split('/')[0] : undefined)).find((p): p is string => typeof p === 'string' && p !== '');
   if (folder) return folder;
   const graph = files.find((f) => modelFileRole(f.name) === 'model');
   if (graph) return graph.name.replace(/\.onnx$/i, '');
