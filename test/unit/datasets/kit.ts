@@ -16,7 +16,7 @@ export function fixtureFile(path: string, name = path.slice(path.lastIndexOf('/'
   return new File([readFileSync(resolve(FIXTURES, path))], name);
 }
 
-export function textFile(name: string, text: string | Uint8Array): File {
+export function textFile(name: string, text: string | Uint8Array<ArrayBuffer>): File {
   return new File([typeof text === 'string' ? new TextEncoder().encode(text) : text], name);
 }
 
