@@ -127,10 +127,11 @@ export function parseTemplateDocument<F extends { name: string }>(kind: Template
   return errors.length > 0 ? { ok: false, errors } : { ok: true, entries };
 }
 
-/** "entry 3 ("TopK 16k"), config.k: must be ..." — one line per error, for reports and logs. */
+/** "entry 3 ("TopK 16k"), config.k: must be ..." or "version: ..." — one line per error, for reports and logs. */
 export function formatImportError(e: ImportError): string {
-  const where = e.entry === null ? 'file' : `entry ${e.entry}${e.name !== undefined ? ` (${JSON.stringify(e.name)})` : ''}`;
-  return e.field ? `${where}, ${e.field}: ${e.message}` : e.entry === null ? e.message : `${where}: ${e.message}`;
+  const where = `entry ${e.entry}${e.name !== undefined ? ` (${JSON.stringify(e.name)})` : ''}`;
+  if (e.entry === null) return e.field ? `${e.field}: ${e.message}` : e.message;
+  return e.field ? `${where}, ${e.field}: ${e.message}` : `${where}: ${e.message}`;
 }
 
 function capitalise(s: string): string {

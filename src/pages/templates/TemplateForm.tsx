@@ -23,6 +23,7 @@ export function TemplateForm(props: {
   const [problems, setProblems] = createSignal<readonly FieldProblem[]>([]);
   const [error, setError] = createSignal('');
   const [busy, setBusy] = createSignal(false);
+  let form: HTMLFormElement | undefined;
 
   const visible = createMemo(() => props.fields.filter((f) => isVisible(f, values())));
   const problemAt = (path: string) => problems().find((p) => p.field === path)?.message;
@@ -38,7 +39,11 @@ export function TemplateForm(props: {
       await props.onSubmit(values());
       setProblems([]);
     } catch (err) {
-      if (err instanceof TemplateValidationError) setProblems(err.problems);
+      if (err instanceof TemplateValidationError) {
+        setProblems(err.problems);
+        // the fields are marked by now (Solid updates synchronously): take the user to the first one
+        form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      }
       else setError(err instanceof Error ? err.message : String(err));
     } finally {
       setBusy(false);
@@ -46,7 +51,7 @@ export function TemplateForm(props: {
   };
 
   return (
-    <form class="template-form" data-testid="template-form" onSubmit={(e) => void submit(e)} novalidate>
+    <form ref={form} class="template-form" data-testid="template-form" onSubmit={(e) => void submit(e)} novalidate>
       <Show when={problems().length > 0}>
         <div class="notice bad" role="alert" data-testid="form-problems">
           <p>Please correct the {problems().length === 1 ? 'field' : `${problems().length} fields`} marked below.</p>

@@ -176,7 +176,8 @@ export function TemplatesTab<F extends { name: string }, R extends TemplateRowBa
           <input type="checkbox" data-testid="filter-favourite" checked={favouritesOnly()} onChange={(e) => refilter(setFavouritesOnly)(e.currentTarget.checked)} />
           Favourites only
         </label>
-        <span class="spacer" />
+      </div>
+      <div class="toolbar actions">
         <button class="primary" data-testid="new-template" onClick={() => setEditing({ mode: 'create' })}>
           New template
         </button>

@@ -27,9 +27,9 @@ function sparsity(r: TrainingTemplateRow): string {
     case 'batchtopk':
       return c.k === undefined ? 'k default' : `k = ${c.k}`;
     case 'relu':
-      return c.l1_coefficient === undefined ? 'L1 default' : `L1 ${formatParam(c.l1_coefficient)}`;
+      return c.l1_coefficient === undefined ? 'L1 default' : `L1 coef. ${formatParam(c.l1_coefficient)}`;
     case 'jumprelu':
-      return c.l0_coefficient === undefined ? 'L0 default' : `L0 ${formatParam(c.l0_coefficient)}`;
+      return c.l0_coefficient === undefined ? 'L0 default' : `L0 coef. ${formatParam(c.l0_coefficient)}`;
   }
 }
 

@@ -18,8 +18,12 @@ export default function TemplatesPage() {
   const [params, setParams] = useSearchParams<{ tab?: string }>();
   const tab = (): Tab => (params.tab === 'extraction' ? 'extraction' : 'training');
   const [seedError, setSeedError] = createSignal('');
+  // the lists wait for the built-ins, so they never flash "no templates" on a first visit
+  const [ready, setReady] = createSignal(false);
   onMount(() => {
-    ensureBuiltInTemplates().catch((err: unknown) => setSeedError(`The built-in templates could not be set up: ${err instanceof Error ? err.message : String(err)}`));
+    ensureBuiltInTemplates()
+      .catch((err: unknown) => setSeedError(`The built-in templates could not be set up: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => setReady(true));
   });
   return (
     <div class="page templates-page">
@@ -42,14 +46,16 @@ export default function TemplatesPage() {
         ))}
       </div>
       <div role="tabpanel">
-        <Switch>
-          <Match when={tab() === 'training'}>
-            <TrainingTab />
-          </Match>
-          <Match when={tab() === 'extraction'}>
-            <ExtractionTab />
-          </Match>
-        </Switch>
+        <Show when={ready()} fallback={<p class="muted">Loading templates…</p>}>
+          <Switch>
+            <Match when={tab() === 'training'}>
+              <TrainingTab />
+            </Match>
+            <Match when={tab() === 'extraction'}>
+              <ExtractionTab />
+            </Match>
+          </Switch>
+        </Show>
       </div>
     </div>
   );

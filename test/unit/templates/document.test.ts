@@ -94,5 +94,6 @@ describe('template export file', () => {
       'entry 5 ("Mine"), favourite: must be true or false (got "yes")',
     ]);
     expect(formatImportError({ entry: null, field: '', message: 'The file is not valid JSON.' })).toBe('The file is not valid JSON.');
+    expect(formatImportError({ entry: null, field: 'version', message: 'unsupported' })).toBe('version: unsupported');
   });
 });
