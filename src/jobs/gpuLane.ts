@@ -2,6 +2,7 @@
 import type { GpuContext } from '../gpu/device';
 import { HandlerRegistry } from './handlers';
 import { demoReduceHandler } from './handlers/demoReduce';
+import { trainHandler } from './handlers/train';
 
 export interface GpuLaneEnv {
   /** the worker's live device; a fresh one after a device loss */
@@ -9,5 +10,5 @@ export interface GpuLaneEnv {
 }
 
 export function gpuHandlers(): HandlerRegistry<GpuLaneEnv> {
-  return new HandlerRegistry<GpuLaneEnv>('gpu').register('demo-reduce', demoReduceHandler);
+  return new HandlerRegistry<GpuLaneEnv>('gpu').register('demo-reduce', demoReduceHandler).register('train', trainHandler);
 }

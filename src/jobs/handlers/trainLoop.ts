@@ -45,18 +45,10 @@ export function parseTrainJobParams(params: unknown): TrainJobParams {
 
 /** Rows sampled from the source to estimate the input scale and b_dec. */
 export const INIT_SAMPLE_ROWS = 4096;
-/** Metric reads in flight before the loop waits: bounds how far the CPU runs ahead of the GPU. */
-const MAX_READS_IN_FLIGHT = 2;
-/** A metric read at least this often, stored or not, so NaN is caught early and the queue stays short. */
-const MAX_STEPS_BETWEEN_READS = 16;
+/** Steps the loop may queue beyond the last delivered metrics: bounds the GPU queue and the NaN lag. */
+export const MAX_STEPS_AHEAD = 48;
 /** Above this many multiply-adds the ground-truth comparison is skipped (it runs on the worker's CPU). */
 const MAX_MMCS_WORK = 2e8;
-
-interface PendingRead {
-  step: number;
-  store: boolean;
-  result: Promise<{ metrics: StepMetrics; mmcs?: { value: number; decoder: Float32Array } }>;
-}
 
 export async function runTraining(ctx: JobContext<unknown>, deps: TrainLoopDeps): Promise<JobOutcome> {
   const { trainingId } = parseTrainJobParams(ctx.job.params);
@@ -70,14 +62,15 @@ export async function runTraining(ctx: JobContext<unknown>, deps: TrainLoopDeps)
   }
   for (const to of toRunning) training = await setTrainingStatus(trainingId, to, { error: undefined });
 
-  const run = new TrainingSession(ctx, deps, training);
+  const session = new TrainingSession(ctx, deps, training);
   try {
-    return await run.execute();
+    return await session.execute();
   } catch (err) {
-    await run.fail(err);
-    throw err;
+    const reported = session.explain(err);
+    await session.fail(reported);
+    throw reported;
   } finally {
-    run.dispose();
+    session.dispose();
   }
 }
 
@@ -91,18 +84,23 @@ class TrainingSession {
   private source!: BatchSource;
   private trainer: StepTrainer | undefined;
   private inputScale = 1;
+  /** steps completed (queued) so far */
   private done = 0;
   /** the step this run started from */
   private startStep = 0;
   private lastCheckpointStep: number | null = null;
-  private readonly reads: PendingRead[] = [];
+  /** metric rows not stored yet */
   private rows: TrainingMetricRecord[] = [];
   private lastRow: TrainingMetricRecord | undefined;
+  /** the newest delivered metrics, stored or not */
+  private latest: { step: number; metrics: StepMetrics } | undefined;
+  /** MMCS by step, waiting for that step's metrics */
+  private readonly mmcsAt = new Map<number, number>();
+  private recovered: number | undefined;
   private lastFlush = 0;
   private readonly runStartedAt: number;
   private readonly elapsedBase: number;
   private runs: TrainingRun[] = [];
-  private recovered: number | undefined;
 
   constructor(
     private readonly ctx: JobContext<unknown>,
@@ -137,12 +135,13 @@ class TrainingSession {
       init = this.initialParams();
       this.done = 0;
     }
-    // metrics written after the checkpoint by an interrupted run are replaced by this run's
     this.startStep = this.done;
+    // metrics written after the checkpoint by an interrupted run are replaced by this run's
     await deleteMetricsAfter(id, this.done);
     this.runs = [...(this.training.runs ?? []), { fromStep: this.done, startedAt: Date.now() }];
     this.training = await trainingRepo.update(id, { runs: this.runs, step: this.done });
     this.trainer = await this.deps.createTrainer(this.config, init);
+    const trainer = this.trainer;
 
     const resumed = loaded ? `Resumed from the checkpoint at step ${this.done}` : 'Training';
     await this.ctx.reportProgress({ phase: 'training', done: this.done, total: this.total, message: resumed });
@@ -151,17 +150,17 @@ class TrainingSession {
     while (this.done < this.total) {
       const stop = this.ctx.shouldStop();
       if (stop) return this.stop(stop);
-      this.trainer.step(scaleBatch(this.source.nextBatch(this.batch), this.inputScale), this.batch);
+      trainer.step(scaleBatch(this.source.nextBatch(this.batch), this.inputScale), this.batch);
       this.done++;
-      this.maybeRead();
-      while (this.reads.length > MAX_READS_IN_FLIGHT) await this.settleOldestRead();
-      if (this.done % this.training.checkpointEvery === 0 && this.done < this.total) {
-        await this.settleAllReads();
-        await this.checkpoint();
+      if (this.mmcsDue(this.done)) await this.evaluateMmcs();
+      this.consume();
+      if (this.done - trainer.deliveredSteps > MAX_STEPS_AHEAD) {
+        await trainer.waitForMetrics(this.done - MAX_STEPS_AHEAD);
+        this.consume();
       }
+      if (this.done % this.training.checkpointEvery === 0 && this.done < this.total) await this.checkpoint();
       if (this.deps.now() - this.lastFlush >= this.flushMs) await this.flush();
     }
-    await this.settleAllReads();
     const state = await this.checkpoint();
     await this.flush();
     return this.complete(state);
@@ -179,57 +178,61 @@ class TrainingSession {
     return initSaeParams(this.config, { seed: deriveSeed(t.seed, SEED_STREAM.init), bDec: t.bDecInit ?? 'zeros', sample, sampleRows: rows });
   }
 
-  /** Queues a metric read when this step is due one; `force` stores a row here regardless (a pause). */
-  private maybeRead(force = false): void {
-    const done = this.done;
-    if (force && this.reads.at(-1)?.step === done) return;
-    const store = force || done % this.metricsEvery === 0 || done === this.total || done % this.training.checkpointEvery === 0;
-    const flow = done % Math.min(this.metricsEvery, MAX_STEPS_BETWEEN_READS) === 0;
-    if (!store && !flow) return;
-    const trainer = this.trainer!;
-    const metrics = trainer.metrics();
-    const truth = this.source.trueDirections;
-    const wantsMmcs = store && truth !== undefined && (done % this.mmcsEvery === 0 || done === this.total) && this.mmcsAffordable(truth);
-    const decoder = wantsMmcs ? trainer.decoder() : undefined;
-    const result = (async () => {
-      const m = await metrics;
-      if (!decoder || !truth) return { metrics: m };
-      const W = await decoder;
-      const best = bestCosines(truth, W, this.config.d_in);
-      return { metrics: m, mmcs: { value: best.reduce((a, b) => a + b, 0) / best.length, decoder: W } };
-    })();
-    // a rejection is handled when the read is settled in order; keep it from being reported as unhandled first
-    result.catch(() => undefined);
-    this.reads.push({ step: done, store, result });
+  private storesRow(step: number): boolean {
+    return step % this.metricsEvery === 0 || step === this.total || step % this.training.checkpointEvery === 0 || this.mmcsAt.has(step);
   }
 
-  private mmcsAffordable(truth: Float32Array): boolean {
-    return (truth.length / this.config.d_in) * this.config.d_sae * this.config.d_in <= MAX_MMCS_WORK;
+  /** Takes the metrics delivered so far: checks them, keeps the rows due for storage. */
+  private consume(): void {
+    for (const delivery of this.trainer!.takeMetrics()) {
+      delivery.metrics.forEach((metrics, i) => {
+        const step = delivery.firstStep + i + 1;
+        const bad = nonFiniteMetric(metrics);
+        if (bad) throw new TrainingDivergedError(step, bad, this.lastCheckpointStep);
+        this.latest = { step, metrics };
+        if (this.storesRow(step)) this.addRow(step, metrics);
+      });
+    }
   }
 
-  private async settleOldestRead(): Promise<void> {
-    const read = this.reads.shift();
-    if (!read) return;
-    const { metrics, mmcs } = await read.result;
-    const bad = nonFiniteMetric(metrics);
-    if (bad) throw new TrainingDivergedError(read.step, bad, this.lastCheckpointStep);
-    if (!read.store) return;
-    const row: TrainingMetricRecord = { ...metrics, trainingId: this.training.id, step: read.step };
-    if (mmcs) {
-      row.mmcs = mmcs.value;
-      const truth = this.source.trueDirections!;
-      const snapshot = recoverySnapshot(truth, mmcs.decoder, this.config.d_in, read.step);
-      this.recovered = snapshot.recovered;
-      await trainingRepo.update(this.training.id, { recovery: snapshot });
+  private addRow(step: number, metrics: StepMetrics): void {
+    if (this.lastRow?.step === step) return;
+    const row: TrainingMetricRecord = { ...metrics, trainingId: this.training.id, step };
+    const mmcs = this.mmcsAt.get(step);
+    if (mmcs !== undefined) {
+      row.mmcs = mmcs;
+      this.mmcsAt.delete(step);
     }
     this.rows.push(row);
     this.lastRow = row;
     const current = this.runs[this.runs.length - 1];
-    if (current && current.firstMetricStep === undefined) current.firstMetricStep = read.step;
+    if (current && current.firstMetricStep === undefined) current.firstMetricStep = step;
   }
 
-  private async settleAllReads(): Promise<void> {
-    while (this.reads.length > 0) await this.settleOldestRead();
+  /** Waits for every queued step's metrics; the current step gets a row (checkpoints and pauses show it). */
+  private async drain(): Promise<void> {
+    if (this.done === this.startStep) return;
+    await this.trainer!.waitForMetrics(this.done);
+    this.consume();
+    if (this.latest?.step === this.done) this.addRow(this.done, this.latest.metrics);
+  }
+
+  private mmcsDue(step: number): boolean {
+    const truth = this.source.trueDirections;
+    if (!truth || !(step % this.mmcsEvery === 0 || step === this.total)) return false;
+    return (truth.length / this.config.d_in) * this.config.d_sae * this.config.d_in <= MAX_MMCS_WORK;
+  }
+
+  /** Compares the decoder with the true directions (a GPU sync point, so only every mmcsEvery steps). */
+  private async evaluateMmcs(): Promise<void> {
+    const truth = this.source.trueDirections!;
+    const state = await this.trainer!.state();
+    const W = state.params.W_dec;
+    const best = bestCosines(truth, W, this.config.d_in);
+    this.mmcsAt.set(this.done, best.reduce((a, b) => a + b, 0) / best.length);
+    const snapshot = recoverySnapshot(truth, W, this.config.d_in, this.done);
+    this.recovered = snapshot.recovered;
+    if (this.ctx.shouldStop() !== 'cancel') await trainingRepo.update(this.training.id, { recovery: snapshot });
   }
 
   private elapsed(): number {
@@ -255,10 +258,12 @@ class TrainingSession {
     if (state.step !== this.done) throw new TrainJobError(`The trainer reports step ${state.step}, but ${this.done} steps were run.`);
     state.rngState = this.source.getState();
     if (this.inputScale !== 1) state.inputScale = this.inputScale;
+    else delete state.inputScale;
     return state;
   }
 
   private async checkpoint(): Promise<TrainerState> {
+    await this.drain();
     const state = await this.state();
     if (!stateIsFinite(state)) throw new TrainingDivergedError(this.done, 'the weights hold NaN or infinite values', this.lastCheckpointStep);
     const metrics: Partial<StepMetrics> & { mmcs?: number } = {};
@@ -273,9 +278,6 @@ class TrainingSession {
   }
 
   private async stop(request: 'pause' | 'cancel'): Promise<JobOutcome> {
-    // the checkpoint of a pause gets its own metrics (loss, L0) unless this step already has a row
-    if (request === 'pause' && this.done > this.startStep && this.lastRow?.step !== this.done) this.maybeRead(true);
-    await this.settleAllReads();
     if (request === 'pause') {
       await this.checkpoint();
       await appendMetrics(this.rows);
@@ -305,6 +307,14 @@ class TrainingSession {
     return { status: 'completed', message: parts.join(' · ') };
   }
 
+  /** The error as the user should read it: a divergence names the checkpoint that is kept. */
+  explain(err: unknown): unknown {
+    if (err instanceof TrainingDivergedError && err.lastGoodStep === null && this.lastCheckpointStep !== null) {
+      return new TrainingDivergedError(err.step, err.what, this.lastCheckpointStep);
+    }
+    return err;
+  }
+
   /** Records why the run stopped: good metrics are kept, the training becomes failed with the reason. */
   async fail(err: unknown): Promise<void> {
     try {
@@ -315,7 +325,7 @@ class TrainingSession {
       const path = transitionPath(current.status, 'failed');
       if (!path || path.length === 0) return;
       const message = err instanceof Error ? err.message : String(err);
-      for (const to of path) await setTrainingStatus(current.id, to, to === 'failed' ? { error: message, step: this.done, elapsedMs: this.elapsed() } : {});
+      for (const to of path) await setTrainingStatus(current.id, to, to === 'failed' ? { error: message, elapsedMs: this.elapsed() } : {});
     } catch {
       // the job's own failure record still carries the reason
     }

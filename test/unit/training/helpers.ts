@@ -5,7 +5,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach } from 'vitest';
 import type { JobRecord } from '../../../src/domain/job';
 import type { JobContext, ProgressUpdate, StopRequest } from '../../../src/jobs/handlers';
-import { isTrainerState, type StepTrainer, type TrainerFactory } from '../../../src/jobs/handlers/trainTrainer';
+import { isTrainerState, type MetricsDelivery, type StepTrainer, type TrainerFactory } from '../../../src/jobs/handlers/trainTrainer';
 import type { SaeConfig, StepMetrics } from '../../../src/sae/config';
 import { ReferenceTrainer } from '../../../src/sae/reference';
 import { demoSpec, type DemoShape } from '../../../src/sae/training/demo';
@@ -73,19 +73,36 @@ export function fakeContext(params: unknown): FakeContext {
   };
 }
 
-/** The CPU reference behind the StepTrainer port, with float32 state so a resumed run is bit-identical. */
+/**
+ * The CPU reference behind the StepTrainer port, with float32 state so a resumed run is bit-identical.
+ * Like the GPU trainer it delivers metrics in groups of `interval` steps, or when asked to.
+ */
 export class ReferenceStepTrainer implements StepTrainer {
-  last: StepMetrics | undefined;
   destroyed = false;
-  constructor(readonly trainer: ReferenceTrainer) {}
+  private pending: StepMetrics[] = [];
+  private pendingFirst: number;
+  private deliveries: MetricsDelivery[] = [];
+  deliveredSteps: number;
+
+  constructor(
+    readonly trainer: ReferenceTrainer,
+    private readonly interval = 4,
+    /** rewrites a step's metrics (tests of divergence); `step` counts from 1 */
+    private readonly tamper?: (metrics: StepMetrics, step: number) => StepMetrics,
+  ) {
+    this.pendingFirst = trainer.completedSteps;
+    this.deliveredSteps = trainer.completedSteps;
+  }
   step(batch: Float32Array, B: number): void {
-    this.last = this.trainer.step(batch, B).metrics;
+    const m = this.trainer.step(batch, B).metrics;
+    this.pending.push(this.tamper ? this.tamper(m, this.trainer.completedSteps) : m);
+    if (this.pending.length >= this.interval) this.deliver();
   }
-  metrics(): Promise<StepMetrics> {
-    return Promise.resolve({ ...this.last! });
+  takeMetrics(): MetricsDelivery[] {
+    return this.deliveries.splice(0);
   }
-  decoder(): Promise<Float32Array> {
-    return Promise.resolve(Float32Array.from(this.trainer.currentParams().W_dec));
+  async waitForMetrics(steps: number): Promise<void> {
+    if (this.deliveredSteps < steps) this.deliver();
   }
   state() {
     return Promise.resolve(this.trainer.getState());
@@ -93,10 +110,25 @@ export class ReferenceStepTrainer implements StepTrainer {
   destroy(): void {
     this.destroyed = true;
   }
+  private deliver(): void {
+    if (this.pending.length === 0) return;
+    this.deliveries.push({ firstStep: this.pendingFirst, metrics: this.pending });
+    this.deliveredSteps = this.pendingFirst + this.pending.length;
+    this.pendingFirst = this.deliveredSteps;
+    this.pending = [];
+  }
 }
 
-export const referenceFactory: TrainerFactory = async (config: SaeConfig, init) =>
-  new ReferenceStepTrainer(isTrainerState(init) ? ReferenceTrainer.fromState(init, { stateStorage: 'float32' }) : new ReferenceTrainer(config, init, { stateStorage: 'float32' }));
+export function referenceFactoryWith(tamper?: (metrics: StepMetrics, step: number) => StepMetrics): TrainerFactory {
+  return async (config: SaeConfig, init) =>
+    new ReferenceStepTrainer(
+      isTrainerState(init) ? ReferenceTrainer.fromState(init, { stateStorage: 'float32' }) : new ReferenceTrainer(config, init, { stateStorage: 'float32' }),
+      4,
+      tamper,
+    );
+}
+
+export const referenceFactory: TrainerFactory = referenceFactoryWith();
 
 /** A factory whose trainers call `onStep` with the completed step count after every step. */
 export function observedFactory(onStep: (done: number) => void, inner: TrainerFactory = referenceFactory): TrainerFactory {
@@ -108,8 +140,11 @@ export function observedFactory(onStep: (done: number) => void, inner: TrainerFa
         trainer.step(batch, B);
         onStep(++done);
       },
-      metrics: () => trainer.metrics(),
-      decoder: () => trainer.decoder(),
+      takeMetrics: () => trainer.takeMetrics(),
+      get deliveredSteps() {
+        return trainer.deliveredSteps;
+      },
+      waitForMetrics: (steps) => trainer.waitForMetrics(steps),
       state: () => trainer.state(),
       destroy: () => trainer.destroy(),
     };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '../../../src/sae/checkpoint';
 import { readSafetensors, tensorToFloat32 } from '../../../src/sae/formats/safetensors';
 import { runTraining } from '../../../src/jobs/handlers/trainLoop';
-import { TrainingDivergedError, type StepTrainer, type TrainerFactory } from '../../../src/jobs/handlers/trainTrainer';
+import { TrainingDivergedError, type TrainerFactory } from '../../../src/jobs/handlers/trainTrainer';
 import { createTraining } from '../../../src/services/training/trainings';
 import { checkpointsOf } from '../../../src/store/repos/checkpoints';
 import { saeRepo } from '../../../src/store/repos/saes';
@@ -11,7 +11,7 @@ import { metricsOf } from '../../../src/store/repos/trainingMetrics';
 import { setTrainingStatus, trainingRepo } from '../../../src/store/repos/trainings';
 import type { TrainingSpec } from '../../../src/sae/training/spec';
 import type { StopRequest } from '../../../src/jobs/handlers';
-import { fakeContext, observedFactory, referenceFactory, tinySpec, useFreshStores } from './helpers';
+import { fakeContext, observedFactory, referenceFactory, referenceFactoryWith, tinySpec, useFreshStores } from './helpers';
 
 const clock = () => {
   let t = 0;
@@ -134,24 +134,7 @@ describe('the train job loop', () => {
 
   it('a non-finite loss fails the training with the reason and keeps the last good checkpoint', async () => {
     const t = await startTraining(tinySpec());
-    const poisoned: TrainerFactory = async (config, init) => {
-      const inner = await referenceFactory(config, init);
-      let steps = 0;
-      const trainer: StepTrainer = {
-        step: (b, B) => {
-          steps++;
-          inner.step(b, B);
-        },
-        metrics: async () => {
-          const m = await inner.metrics();
-          return steps >= 14 ? { ...m, loss: Number.NaN } : m;
-        },
-        decoder: () => inner.decoder(),
-        state: () => inner.state(),
-        destroy: () => inner.destroy(),
-      };
-      return trainer;
-    };
+    const poisoned = referenceFactoryWith((m, step) => (step >= 14 ? { ...m, loss: Number.NaN } : m));
     const err = await run(t.id, stores, undefined, poisoned).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TrainingDivergedError);
     expect((err as TrainingDivergedError).message).toBe('Training diverged at step 14: loss is NaN.');
