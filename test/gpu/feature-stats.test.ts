@@ -10,7 +10,7 @@ import {
   type FeatureStatsState,
   type QuantileSamplerState,
 } from '../../src/analysis';
-import { GpuFeatureEncoder, GpuFeatureStats, GpuQuantileSampler } from '../../src/analysis/gpu';
+import { FeatureGpuError, GpuFeatureEncoder, GpuFeatureStats, GpuQuantileSampler } from '../../src/analysis/gpu';
 import { readF32, uploadBuffer } from '../../src/gpu/buffers';
 import { acquireGpu } from '../../src/gpu/device';
 import { checkedGpu } from '../../src/gpu/kernels';
@@ -69,6 +69,14 @@ describe('GPU feature statistics', () => {
     for (const { z, batch } of batches.slice(2)) resumed.add(uploadBuffer(device, 'z', z), 1, batch);
     expectSameStats(await resumed.read(), runCpu(batches, 3, 8));
     resumed.destroy();
+  });
+
+  it('refuses batches larger than its buffers or than the activations given', () => {
+    const stats = GpuFeatureStats.create(device, { dSae: 5, maxRows: 4, k: 2 });
+    const batch = { windows: new Uint32Array(4), positions: Uint32Array.of(0, 1, 2, 3) };
+    expect(() => stats.add(uploadBuffer(device, 'z', new Float32Array(5 * 3)), 4, batch)).toThrow(FeatureGpuError);
+    expect(() => stats.add(uploadBuffer(device, 'z', new Float32Array(5 * 8)), 8, batch)).toThrow(/1 to 4 rows/);
+    stats.destroy();
   });
 });
 

@@ -7,7 +7,7 @@ import { kernel, type Kernel } from '../../gpu/kernels';
 import { UniformWriter } from '../../gpu/uniforms';
 import type { SaeParams } from '../../sae/config';
 import type { EncodeConfig } from '../reference-encode';
-import { checkBindingSize, checkRows, FeatureGpuError } from './feature-gpu-error';
+import { checkBindingSize, checkRows, checkRowsBuffer, FeatureGpuError } from './feature-gpu-error';
 
 const TILE = 64;
 
@@ -110,6 +110,7 @@ export class GpuFeatureEncoder {
   encode(x: GPUBuffer, rows: number): void {
     checkRows(rows, this.maxRows);
     const { d_in: dIn, d_sae: dSae } = this.cfg;
+    checkRowsBuffer(x, rows, dIn, 'The activation buffer');
     this.device.queue.writeBuffer(this.uniforms, 0, new UniformWriter().u32(rows).u32(dSae).u32(dIn).bool(this.cfg.apply_b_dec_to_input).finish());
     let group = this.bound.get(x);
     if (!group) {

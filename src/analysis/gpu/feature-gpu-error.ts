@@ -29,3 +29,10 @@ export function checkRows(rows: number, maxRows: number): void {
     throw new FeatureGpuError(`A batch of ${rows} rows does not fit buffers made for 1 to ${maxRows} rows.`, 'Split the batch, or create the kernels with a larger maximum batch.');
   }
 }
+
+/** Throws when `buffer` holds fewer than `rows` rows of `width` f32 values. */
+export function checkRowsBuffer(buffer: GPUBuffer, rows: number, width: number, what: string): void {
+  if (buffer.size < rows * width * 4) {
+    throw new FeatureGpuError(`${what} (${buffer.size} bytes) is too small for ${rows} rows of ${width} values.`, 'Pass the buffer the batch was written to, and its row count.');
+  }
+}

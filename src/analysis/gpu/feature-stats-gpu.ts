@@ -7,7 +7,7 @@ import { kernel, type Kernel } from '../../gpu/kernels';
 import { UniformWriter } from '../../gpu/uniforms';
 import { emptyFeatureStats, FeatureStatsError, type FeatureStatsOptions, type FeatureStatsState } from '../feature-accumulator';
 import type { TokenBatch } from '../token-batch';
-import { checkBindingSize, checkRows } from './feature-gpu-error';
+import { checkBindingSize, checkRows, checkRowsBuffer } from './feature-gpu-error';
 import { HeapBuffers } from './heap-buffers';
 import { TokenRowsBuffer } from './token-rows';
 
@@ -64,6 +64,7 @@ export class GpuFeatureStats {
   /** Adds a batch: z holds rows × d_sae activations (e.g. GpuFeatureEncoder.z); submits its own work. */
   add(z: GPUBuffer, rows: number, batch: TokenBatch): void {
     checkRows(rows, this.maxRows);
+    checkRowsBuffer(z, rows, this.dSae, 'The latent activation buffer');
     this.tokensBuf.write(batch, rows);
     const bins = this.template.histogramBins.bins;
     this.device.queue.writeBuffer(

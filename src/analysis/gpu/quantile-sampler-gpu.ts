@@ -7,7 +7,7 @@ import { kernel, type Kernel } from '../../gpu/kernels';
 import { UniformWriter } from '../../gpu/uniforms';
 import { emptyQuantileSamples, QuantileSamplerError, type BandEdges, type QuantileSamplerState } from '../quantile-sampler';
 import type { TokenBatch } from '../token-batch';
-import { checkBindingSize, checkRows } from './feature-gpu-error';
+import { checkBindingSize, checkRows, checkRowsBuffer } from './feature-gpu-error';
 import { HeapBuffers } from './heap-buffers';
 import { TokenRowsBuffer } from './token-rows';
 
@@ -53,9 +53,10 @@ export class GpuQuantileSampler {
 
   /** Adds a batch of z [rows, d_sae] (e.g. GpuFeatureEncoder.z); submits its own work. */
   add(z: GPUBuffer, rows: number, batch: TokenBatch): void {
-    checkRows(rows, this.maxRows);
-    this.tokensBuf.write(batch, rows);
     const { dSae, bands } = this.template.edges;
+    checkRows(rows, this.maxRows);
+    checkRowsBuffer(z, rows, dSae, 'The latent activation buffer');
+    this.tokensBuf.write(batch, rows);
     this.device.queue.writeBuffer(
       this.uniforms,
       0,
