@@ -77,9 +77,15 @@ export interface QuantileSamplerState {
   samples: ExampleHeaps;
 }
 
-export function emptyQuantileSamples(edges: BandEdges, perBand: number, seed: number): QuantileSamplerState {
+/** Throws unless `edges` and `perBand` describe a valid sampler. */
+export function checkSamplerSpec(edges: BandEdges, perBand: number): void {
   if (!Number.isInteger(perBand) || perBand < 0) throw new QuantileSamplerError(`Examples per band must be a whole number ≥ 0 (got ${perBand}).`);
+  checkBands(edges.bands);
   if (edges.interior.length !== edges.dSae * (edges.bands - 1)) throw new QuantileSamplerError('Band edges do not match their d_sae and band count.');
+}
+
+export function emptyQuantileSamples(edges: BandEdges, perBand: number, seed: number): QuantileSamplerState {
+  checkSamplerSpec(edges, perBand);
   return { edges, perBand, seed: seed >>> 0, samples: new ExampleHeaps(edges.dSae * edges.bands, perBand) };
 }
 

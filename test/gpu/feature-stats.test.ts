@@ -93,6 +93,14 @@ describe('GPU quantile sampling', () => {
     const gpu = await sampler.read();
     sampler.destroy();
     for (let j = 0; j < dSae; j++) expect(latentSamples(gpu, j)).toEqual(latentSamples(cpu, j));
+    // resume from a CPU state after the first batch
+    const partial = emptyQuantileSamples(edges, 2, 1234);
+    sampleBatch(partial, batches[0]!.z, batches[0]!.batch);
+    const resumed = GpuQuantileSampler.create(device, { edges, perBand: 2, seed: 1234, maxRows: 29 }, partial);
+    for (const { z, batch } of batches.slice(1)) resumed.add(uploadBuffer(device, 'z', z), 29, batch);
+    const after = await resumed.read();
+    resumed.destroy();
+    for (let j = 0; j < dSae; j++) expect(latentSamples(after, j)).toEqual(latentSamples(cpu, j));
   });
 });
 

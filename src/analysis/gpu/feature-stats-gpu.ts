@@ -5,7 +5,8 @@ import { createBuffer, readF32, readU32, uniformBuffer, uploadBuffer, writeData 
 import { ceilDiv, dispatch1D } from '../../gpu/dispatch';
 import { kernel, type Kernel } from '../../gpu/kernels';
 import { UniformWriter } from '../../gpu/uniforms';
-import { emptyFeatureStats, FeatureStatsError, type FeatureStatsOptions, type FeatureStatsState } from '../feature-accumulator';
+import { FeatureStatsError, type FeatureStatsOptions, type FeatureStatsState } from '../feature-accumulator';
+import { DEFAULT_HISTOGRAM, histogramBins, type HistogramBins } from '../histogram';
 import type { TokenBatch } from '../token-batch';
 import { checkBindingSize, checkRows, checkRowsBuffer } from './feature-gpu-error';
 import { HeapBuffers } from './heap-buffers';
@@ -32,31 +33,36 @@ export class GpuFeatureStats {
   private readonly heaps: HeapBuffers;
   private readonly kernel: Kernel;
   private readonly groups = new WeakMap<GPUBuffer, GPUBindGroup>();
-  private template: FeatureStatsState;
+  /** tokens added so far */
+  private tokens = 0;
 
   private constructor(
     private readonly device: GPUDevice,
     readonly dSae: number,
     readonly maxRows: number,
-    opts: FeatureStatsOptions,
+    private readonly bins: HistogramBins,
+    k: number,
   ) {
-    this.template = emptyFeatureStats(dSae, opts);
-    const bins = this.template.histogramBins.bins;
     this.tokensBuf = new TokenRowsBuffer(device, maxRows);
     this.uniforms = uniformBuffer(device, 'feature stats params', new ArrayBuffer(32));
-    this.histEdges = uploadBuffer(device, 'feature histogram edges', this.template.histogramBins.edges);
+    this.histEdges = uploadBuffer(device, 'feature histogram edges', bins.edges);
     this.fired = createBuffer(device, 'feature fired', dSae * 4);
     this.max = createBuffer(device, 'feature max', dSae * 4);
     this.sum = createBuffer(device, 'feature sum', dSae * 8);
-    this.hist = createBuffer(device, 'feature histogram', dSae * bins * 4);
-    this.heaps = new HeapBuffers(device, 'feature top', dSae, opts.k);
+    this.hist = createBuffer(device, 'feature histogram', dSae * bins.bins * 4);
+    this.heaps = new HeapBuffers(device, 'feature top', dSae, k);
     this.kernel = kernel(device, { shader: 'feature_accumulate.wgsl', entry: 'accumulate' });
   }
 
   static create(device: GPUDevice, opts: GpuFeatureStatsOptions, initial?: FeatureStatsState): GpuFeatureStats {
-    const stats = new GpuFeatureStats(device, opts.dSae, opts.maxRows, opts);
-    checkBindingSize(device, opts.dSae * stats.template.histogramBins.bins * 4, 'The activation histograms', 'Use fewer histogram bins.');
-    checkBindingSize(device, opts.dSae * opts.k * 8, 'The top-example lists', 'Keep fewer top examples per feature.');
+    const { dSae, k, maxRows } = opts;
+    if (!Number.isInteger(dSae) || dSae < 1) throw new FeatureStatsError(`d_sae must be a positive whole number (got ${dSae}).`);
+    if (!Number.isInteger(k) || k < 0) throw new FeatureStatsError(`The number of top examples must be a whole number ≥ 0 (got ${k}).`);
+    const bins = histogramBins(opts.histogram ?? DEFAULT_HISTOGRAM);
+    checkBindingSize(device, dSae * bins.bins * 4, 'The activation histograms', 'Use fewer histogram bins.');
+    checkBindingSize(device, dSae * k * 8, 'The top-example lists', 'Keep fewer top examples per feature.');
+    checkBindingSize(device, maxRows * 16, 'The token references of a batch', 'Use a smaller batch.');
+    const stats = new GpuFeatureStats(device, dSae, maxRows, bins, k);
     if (initial) stats.load(initial);
     return stats;
   }
@@ -66,11 +72,10 @@ export class GpuFeatureStats {
     checkRows(rows, this.maxRows);
     checkRowsBuffer(z, rows, this.dSae, 'The latent activation buffer');
     this.tokensBuf.write(batch, rows);
-    const bins = this.template.histogramBins.bins;
     this.device.queue.writeBuffer(
       this.uniforms,
       0,
-      new UniformWriter().u32(this.dSae).u32(rows).u32(this.heaps.capacity).u32(bins).u32(1).u32(0).u32(0).u32(0).finish(),
+      new UniformWriter().u32(this.dSae).u32(rows).u32(this.heaps.capacity).u32(this.bins.bins).u32(1).u32(0).u32(0).u32(0).finish(),
     );
     let group = this.groups.get(z);
     if (!group) {
@@ -97,27 +102,26 @@ export class GpuFeatureStats {
     dispatch1D(pass, this.device, ceilDiv(this.dSae, WG));
     pass.end();
     this.device.queue.submit([encoder.finish()]);
-    this.template.tokens += rows;
+    this.tokens += rows;
   }
 
   /** Everything accumulated so far (waits for the GPU). */
   async read(): Promise<FeatureStatsState> {
     const { dSae, device } = this;
-    const t = this.template;
-    const bins = t.histogramBins.bins;
+    const bins = this.bins.bins;
     const fired = await readU32(device, this.fired, dSae);
     const max = await readF32(device, this.max, dSae);
     const sum = await readF32(device, this.sum, 2 * dSae);
     const hist = await readU32(device, this.hist, dSae * bins);
     const state: FeatureStatsState = {
       dSae,
-      tokens: t.tokens,
+      tokens: this.tokens,
       fired: Float64Array.from(fired),
       max,
       // Kahan: the compensation holds minus the lost low part
       sum: Float64Array.from({ length: dSae }, (_, j) => sum[2 * j]! - sum[2 * j + 1]!),
       histogram: Float64Array.from(hist),
-      histogramBins: t.histogramBins,
+      histogramBins: this.bins,
       // the heap key is the activation's bit pattern; the CPU heaps score by the activation itself
       top: await this.heaps.read((_key, act) => act),
     };
@@ -126,12 +130,11 @@ export class GpuFeatureStats {
 
   /** Replaces the GPU state (resuming from a checkpoint). */
   load(state: FeatureStatsState): void {
-    const t = this.template;
-    if (state.dSae !== this.dSae || state.top.capacity !== this.heaps.capacity || state.histogramBins.bins !== t.histogramBins.bins) {
+    if (state.dSae !== this.dSae || state.top.capacity !== this.heaps.capacity || state.histogramBins.bins !== this.bins.bins) {
       throw new FeatureStatsError('Saved feature statistics do not match this extraction (d_sae, k or histogram bins differ).');
     }
     for (let i = 0; i < state.histogramBins.edges.length; i++) {
-      if (state.histogramBins.edges[i] !== t.histogramBins.edges[i]) throw new FeatureStatsError('Saved feature statistics use different histogram bins.');
+      if (state.histogramBins.edges[i] !== this.bins.edges[i]) throw new FeatureStatsError('Saved feature statistics use different histogram bins.');
     }
     const { device, dSae } = this;
     writeData(device, this.fired, Uint32Array.from(state.fired));
@@ -145,7 +148,7 @@ export class GpuFeatureStats {
     writeData(device, this.sum, sum);
     writeData(device, this.hist, Uint32Array.from(state.histogram));
     this.heaps.write(state.top, f32Bits);
-    this.template = { ...t, tokens: state.tokens };
+    this.tokens = state.tokens;
   }
 
   destroy(): void {

@@ -5,7 +5,7 @@ import { createBuffer, uniformBuffer, uploadBuffer } from '../../gpu/buffers';
 import { ceilDiv, dispatch1D } from '../../gpu/dispatch';
 import { kernel, type Kernel } from '../../gpu/kernels';
 import { UniformWriter } from '../../gpu/uniforms';
-import { emptyQuantileSamples, QuantileSamplerError, type BandEdges, type QuantileSamplerState } from '../quantile-sampler';
+import { checkSamplerSpec, QuantileSamplerError, type BandEdges, type QuantileSamplerState } from '../quantile-sampler';
 import type { TokenBatch } from '../token-batch';
 import { checkBindingSize, checkRows, checkRowsBuffer } from './feature-gpu-error';
 import { HeapBuffers } from './heap-buffers';
@@ -28,14 +28,18 @@ export class GpuQuantileSampler {
   private readonly heaps: HeapBuffers;
   private readonly kernel: Kernel;
   private readonly groups = new WeakMap<GPUBuffer, GPUBindGroup>();
-  private readonly template: QuantileSamplerState;
+  private readonly edges: BandEdges;
+  private readonly perBand: number;
+  private readonly seed: number;
 
   private constructor(
     private readonly device: GPUDevice,
     readonly maxRows: number,
     opts: GpuQuantileSamplerOptions,
   ) {
-    this.template = emptyQuantileSamples(opts.edges, opts.perBand, opts.seed);
+    this.edges = opts.edges;
+    this.perBand = opts.perBand;
+    this.seed = opts.seed >>> 0;
     const { dSae, bands, interior } = opts.edges;
     this.tokensBuf = new TokenRowsBuffer(device, maxRows);
     this.uniforms = uniformBuffer(device, 'feature sample params', new ArrayBuffer(32));
@@ -45,6 +49,8 @@ export class GpuQuantileSampler {
   }
 
   static create(device: GPUDevice, opts: GpuQuantileSamplerOptions, initial?: QuantileSamplerState): GpuQuantileSampler {
+    checkSamplerSpec(opts.edges, opts.perBand);
+    checkBindingSize(device, opts.maxRows * 16, 'The token references of a batch', 'Use a smaller batch.');
     checkBindingSize(device, opts.edges.dSae * opts.edges.bands * opts.perBand * 8, 'The quantile example lists', 'Use fewer bands or fewer examples per band.');
     const sampler = new GpuQuantileSampler(device, opts.maxRows, opts);
     if (initial) sampler.load(initial);
@@ -53,14 +59,14 @@ export class GpuQuantileSampler {
 
   /** Adds a batch of z [rows, d_sae] (e.g. GpuFeatureEncoder.z); submits its own work. */
   add(z: GPUBuffer, rows: number, batch: TokenBatch): void {
-    const { dSae, bands } = this.template.edges;
+    const { dSae, bands } = this.edges;
     checkRows(rows, this.maxRows);
     checkRowsBuffer(z, rows, dSae, 'The latent activation buffer');
     this.tokensBuf.write(batch, rows);
     this.device.queue.writeBuffer(
       this.uniforms,
       0,
-      new UniformWriter().u32(dSae).u32(rows).u32(this.template.perBand).u32(1).u32(bands).u32(this.template.seed).u32(0).u32(0).finish(),
+      new UniformWriter().u32(dSae).u32(rows).u32(this.perBand).u32(1).u32(bands).u32(this.seed).u32(0).u32(0).finish(),
     );
     let group = this.groups.get(z);
     if (!group) {
@@ -87,12 +93,11 @@ export class GpuQuantileSampler {
 
   async read(): Promise<QuantileSamplerState> {
     // the heap key is the sample priority, which is also the CPU score
-    return { ...this.template, samples: await this.heaps.read((key) => key) };
+    return { edges: this.edges, perBand: this.perBand, seed: this.seed, samples: await this.heaps.read((key) => key) };
   }
 
   load(state: QuantileSamplerState): void {
-    const t = this.template;
-    if (state.seed !== t.seed || state.perBand !== t.perBand || state.edges.bands !== t.edges.bands || state.edges.dSae !== t.edges.dSae) {
+    if (state.seed !== this.seed || state.perBand !== this.perBand || state.edges.bands !== this.edges.bands || state.edges.dSae !== this.edges.dSae) {
       throw new QuantileSamplerError('Saved quantile samples do not match this extraction (seed, bands or sample size differ).');
     }
     this.heaps.write(state.samples, (score) => score);
