@@ -1,5 +1,5 @@
-// Next-token distributions from logits: log-softmax, cross-entropy, KL divergence and the top tokens, all in
-// float64 over one row of `vocab` logits at a time (rows are slices of a [positions, vocab] array).
+// Next-token distributions from logits: log-softmax, cross-entropy and KL divergence, over
+// one row of `vocab` logits at a time (rows are slices of a [positions, vocab] array).
 
 export function logSoftmax(logits: ArrayLike<number>, offset = 0, vocab = logits.length - offset): Float64Array {
   let max = Number.NEGATIVE_INFINITY;
@@ -36,19 +36,6 @@ export function klDivergence(p: ArrayLike<number>, q: ArrayLike<number>, pOffset
   }
   // rounding can leave a tiny negative for identical rows
   return Math.max(0, kl);
-}
-
-export interface TokenProbability {
-  id: number;
-  prob: number;
-  logit: number;
-}
-
-/** The k most likely tokens of a row, most likely first (ties: smaller id first). */
-export function topTokens(logits: ArrayLike<number>, k: number, offset = 0, vocab = logits.length - offset): TokenProbability[] {
-  const probs = softmax(logits, offset, vocab);
-  const ids = Array.from(probs.keys()).sort((a, b) => probs[b] - probs[a] || a - b).slice(0, k);
-  return ids.map((id) => ({ id, prob: probs[id], logit: logits[offset + id] }));
 }
 
 /**

@@ -20,7 +20,7 @@ export const modelBytes = () => fixtureBytes('model.onnx');
 export const model = () => decodeModel(modelBytes());
 export const referenceWeights = () => gpt2WeightsFromModel(model(), { nHead: 2, layerNormEpsilon: 1e-5 });
 export const factory = () => sessionFactory(ort, { optimization: 'disabled' });
-export const tokenizer = () => loadTokenizer(JSON.parse(fixtureBytes('tokenizer.json').toString()));
+export const tokenizer = () => loadTokenizer(JSON.parse(new TextDecoder().decode(fixtureBytes('tokenizer.json'))));
 
 export function hookTensor(name: string): string {
   const detection = findHookPoints(model());
