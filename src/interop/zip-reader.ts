@@ -178,23 +178,43 @@ function parseDirectory(dir: Uint8Array, record: EndRecord, archiveSize: number)
   return entries;
 }
 
+/** Checks an entry's local header against the directory; returns where its data starts. */
+async function readLocalHeader(source: RandomAccessSource, entry: ZipEntry): Promise<number> {
+  const at = entry.localHeaderOffset;
+  const header = view(await readExactly(source, at, at + 30, `the header of "${entry.name}"`));
+  if (header.getUint32(0, true) !== LOCAL_SIGNATURE) throw corrupt(`The zip archive is damaged: the header of "${entry.name}" is missing.`);
+  const nameLength = header.getUint16(26, true);
+  const name = decodeName(await readExactly(source, at + 30, at + 30 + nameLength, `the name of "${entry.name}"`));
+  if (name !== entry.name) throw corrupt(`The zip archive is damaged: its directory names "${entry.name}" where the file itself says "${name}".`);
+  const start = at + 30 + nameLength + header.getUint16(28, true);
+  if (start + entry.compressedSize > source.size) throw truncated(`The zip archive is cut off inside "${entry.name}".`);
+  return start;
+}
+
 export class ZipArchive {
   private readonly byName: Map<string, ZipEntry>;
 
   private constructor(
     private readonly source: RandomAccessSource,
     readonly entries: readonly ZipEntry[],
+    private readonly dataStarts: ReadonlyMap<ZipEntry, number>,
     private readonly chunkSize: number,
   ) {
     this.byName = new Map(entries.map((e) => [e.name, e]));
   }
 
-  /** Reads and checks the archive's directory; entry data is read only when asked for. */
+  /**
+   * Reads and checks the archive's directory and every entry's local header (which must name the same
+   * file: a damaged name would otherwise make a file silently "missing"); entry data is read only when
+   * asked for.
+   */
   static async open(source: RandomAccessSource, options: ZipReadOptions = {}): Promise<ZipArchive> {
     const record = await readEndRecord(source);
     const dir = await readExactly(source, record.directoryOffset, record.directoryOffset + record.directorySize, 'the zip directory');
     const entries = parseDirectory(dir, record, source.size);
-    return new ZipArchive(source, entries, Math.max(1024, options.chunkSize ?? DEFAULT_CHUNK));
+    const dataStarts = new Map<ZipEntry, number>();
+    for (const entry of entries) dataStarts.set(entry, await readLocalHeader(source, entry));
+    return new ZipArchive(source, entries, dataStarts, Math.max(1024, options.chunkSize ?? DEFAULT_CHUNK));
   }
 
   get(name: string): ZipEntry | undefined {
@@ -207,10 +227,8 @@ export class ZipArchive {
   }
 
   private async dataStart(entry: ZipEntry): Promise<number> {
-    const header = view(await readExactly(this.source, entry.localHeaderOffset, entry.localHeaderOffset + 30, `the header of "${entry.name}"`));
-    if (header.getUint32(0, true) !== LOCAL_SIGNATURE) throw corrupt(`The zip archive is damaged: the header of "${entry.name}" is missing.`);
-    const start = entry.localHeaderOffset + 30 + header.getUint16(26, true) + header.getUint16(28, true);
-    if (start + entry.compressedSize > this.source.size) throw truncated(`The zip archive is cut off inside "${entry.name}".`);
+    const start = this.dataStarts.get(entry);
+    if (start === undefined) throw corrupt(`"${entry.name}" is not part of this archive.`);
     return start;
   }
 
@@ -284,11 +302,23 @@ export class ZipArchive {
     if (entry.size > maxBytes) {
       throw new InteropError('too-large', `"${entry.name}" is ${entry.size} bytes, more than the ${maxBytes} this step reads.`, 'Check that you chose the right file.');
     }
-    const out = new Uint8Array(entry.size);
-    let at = 0;
+    // collect what actually arrives: a damaged directory may declare sizes the data never reaches
+    const parts: Uint8Array[] = [];
+    let total = 0;
     for await (const chunk of this.stream(entry)) {
-      out.set(chunk, at);
-      at += chunk.length;
+      parts.push(chunk);
+      total += chunk.length;
+    }
+    let out: Uint8Array;
+    try {
+      out = new Uint8Array(total);
+    } catch (cause) {
+      throw new InteropError('too-large', `"${entry.name}" (${total} bytes) does not fit in memory.`, 'Close other tabs, or choose a smaller file.', { cause });
+    }
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
     }
     return out;
   }
