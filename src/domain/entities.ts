@@ -163,8 +163,10 @@ export interface ActivationCacheRecord {
   dtype: 'f32' | 'f16';
   rows: number;
   shards: { blobKey: BlobKey; rows: number }[];
-  stats?: { meanNorm: number };
+  /** count and per-dimension mean/std are filled by the extraction job (older rows may lack them) */
+  stats?: { meanNorm: number; count?: number; mean?: number[]; std?: number[] };
   status: AssetStatus;
+  error?: string;
   createdAt: number;
   updatedAt: number;
 }
