@@ -1,5 +1,7 @@
 import { Router, type RouteDefinition } from '@solidjs/router';
+import { DATASET_ROUTES } from '../pages/datasets/routes';
 import HomePage from '../pages/home';
+import { TRAINING_ROUTES } from '../pages/training/routes';
 import { AREAS } from './areas';
 import { Layout } from './Layout';
 import { NotFound } from './NotFound';
@@ -7,6 +9,8 @@ import { NotFound } from './NotFound';
 const ROUTES: RouteDefinition[] = [
   { path: '/', component: HomePage },
   ...AREAS.map((area) => ({ path: area.path, component: area.page })),
+  ...DATASET_ROUTES,
+  ...TRAINING_ROUTES,
   { path: '*', component: NotFound },
 ];
 

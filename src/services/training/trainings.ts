@@ -86,7 +86,7 @@ export async function getTrainingWithJob(id: string): Promise<TrainingWithJob | 
   return training ? withJob(training) : undefined;
 }
 
-export function renameTraining(id: string, name: string): Promise<TrainingRecord> {
+export async function renameTraining(id: string, name: string): Promise<TrainingRecord> {
   const trimmed = name.trim();
   if (trimmed === '') throw new TrainingActionError('The name must not be empty.');
   return trainingRepo.update(id, { name: trimmed });
@@ -133,6 +133,8 @@ export async function resumeTraining(id: string): Promise<TrainingRecord> {
 
 export async function cancelTraining(id: string): Promise<TrainingRecord> {
   const { training, job } = await reconcileTraining(id);
+  // cancelled already (e.g. from the job queue): nothing more to do
+  if (training.status === 'cancelled') return training;
   if (!trainingActions(training.status).cancel) throw new TrainingActionError(`A ${training.status} training cannot be cancelled.`);
   const cancelled = await setTrainingStatus(id, 'cancelled');
   if (job && !isTerminal(JOB_STATUS, job.status) && canTransitionJob(job, 'cancelled')) {

@@ -1,0 +1,141 @@
+// Trained SAEs: architecture, sizes, source and final metrics; export as a SAELens folder (.zip); delete.
+import { A } from '@solidjs/router';
+import { createSignal, For, Show } from 'solid-js';
+import type { SaeRecord } from '../../domain/entities';
+import type { ListResult } from '../../store/query';
+import { deleteSae, listSaes, saeLensZip } from '../../services/training/saes';
+import { architectureLabel, describeSource, metricText } from './describe';
+import { saveFile } from './download';
+import { createLiveData } from './liveData';
+
+const PAGE_SIZE = 20;
+
+export function SaeList() {
+  const [search, setSearch] = createSignal('');
+  const [page, setPage] = createSignal(0);
+  const saes = createLiveData(
+    () => ({ search: search(), page: page() }),
+    (q) => listSaes({ search: q.search, sort: { field: 'createdAt', dir: 'desc' }, page: q.page, pageSize: PAGE_SIZE }),
+    { rows: [], total: 0 } as ListResult<SaeRecord>,
+  );
+  const pages = () => Math.max(1, Math.ceil(saes().total / PAGE_SIZE));
+  return (
+    <section class="card" data-testid="sae-list">
+      <div class="row spread">
+        <h2>Trained SAEs</h2>
+        <input type="search" placeholder="Search SAEs" aria-label="Search SAEs" value={search()} onInput={(e) => (setSearch(e.currentTarget.value), setPage(0))} />
+      </div>
+      <Show when={saes().total > 0} fallback={<p class="muted">{search() ? 'No SAE matches.' : 'A finished training leaves its SAE here, ready to export to SAELens.'}</p>}>
+        <div class="table-wrap">
+          <table class="data">
+            <thead>
+              <tr>
+                <th>SAE</th>
+                <th>Architecture</th>
+                <th>d_in → d_sae</th>
+                <th>Source</th>
+                <th>Loss</th>
+                <th>Expl. var.</th>
+                <th>L0</th>
+                <th>MMCS</th>
+                <th>
+                  <span class="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={saes().rows}>{(sae) => <SaeRow sae={sae} />}</For>
+            </tbody>
+          </table>
+        </div>
+        <Show when={pages() > 1}>
+          <div class="row pager small">
+            <button class="small" disabled={page() === 0} onClick={() => setPage(page() - 1)}>
+              Previous
+            </button>
+            <span>
+              Page {page() + 1} of {pages()}
+            </span>
+            <button class="small" disabled={page() + 1 >= pages()} onClick={() => setPage(page() + 1)}>
+              Next
+            </button>
+          </div>
+        </Show>
+      </Show>
+    </section>
+  );
+}
+
+function SaeRow(props: { sae: SaeRecord }) {
+  const [error, setError] = createSignal('');
+  const [confirming, setConfirming] = createSignal(false);
+  const [busy, setBusy] = createSignal(false);
+  const m = () => props.sae.metrics ?? {};
+  const exportZip = async () => {
+    setError('');
+    setBusy(true);
+    try {
+      const { fileName, bytes } = await saeLensZip(props.sae.id);
+      saveFile(bytes, fileName, 'application/zip');
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const remove = async () => {
+    try {
+      await deleteSae(props.sae.id);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  return (
+    <tr data-testid="sae-row" data-sae-id={props.sae.id}>
+      <td>
+        <div>{props.sae.name}</div>
+        <Show when={props.sae.origin.kind === 'training' ? props.sae.origin.trainingId : undefined}>
+          {(id) => (
+            <A class="small" href={`/training/${id()}`}>
+              training run
+            </A>
+          )}
+        </Show>
+        <Show when={error()}>
+          <div class="no small">{error()}</div>
+        </Show>
+      </td>
+      <td>{architectureLabel(props.sae.architecture)}</td>
+      <td class="mono small">
+        {props.sae.dIn} → {props.sae.dSae}
+      </td>
+      <td class="small">{describeSource(props.sae.source)}</td>
+      <td class="mono small">{metricText(m().loss)}</td>
+      <td class="mono small">{metricText(m().explained_variance)}</td>
+      <td class="mono small">{metricText(m().l0)}</td>
+      <td class="mono small">{metricText(m().mmcs)}</td>
+      <td>
+        <div class="row nowrap">
+          <button class="small" disabled={busy()} onClick={() => void exportZip()} data-testid="export-saelens">
+            Export SAELens (.zip)
+          </button>
+          <Show
+            when={confirming()}
+            fallback={
+              <button class="small" onClick={() => setConfirming(true)}>
+                Delete
+              </button>
+            }
+          >
+            <button class="small danger" onClick={() => void remove()}>
+              Delete SAE
+            </button>
+            <button class="small" onClick={() => setConfirming(false)}>
+              Keep
+            </button>
+          </Show>
+        </div>
+      </td>
+    </tr>
+  );
+}
