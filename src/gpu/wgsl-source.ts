@@ -117,7 +117,8 @@ export function entryBindings(code: string, entry: string): BindingInfo[] {
     for (const word of body.match(/\b\w+\b/g) ?? []) {
       if (bodies.has(word) && !visited.has(word)) stack.push(word);
     }
-    for (const b of all) if (new RegExp(`\\b${b.name}\\b`).test(body)) used.add(b.name);
+    // an identifier, not a member access such as `v.x`
+    for (const b of all) if (new RegExp(`(?<![.\\w])${b.name}\\b`).test(body)) used.add(b.name);
   }
   return all.filter((b) => used.has(b.name));
 }

@@ -17,5 +17,15 @@ export function grid(scope: GpuScope, workgroups: number): [number, number, numb
   return [x, y, 1];
 }
 
-/** Workgroup size of every non-matmul SAE kernel: WebGPU guarantees 256 invocations per workgroup. */
+/** Workgroup size of the 1-D and single-workgroup SAE kernels: WebGPU guarantees 256 invocations. */
 export const WG = 256;
+
+/**
+ * Workgroup size of a kernel that gives one workgroup to a row of `n` values: the power of two from 64 to
+ * 256 that covers n, so short rows do not leave most invocations idle.
+ */
+export function rowWorkgroupSize(n: number): number {
+  let wg = 64;
+  while (wg < n && wg < WG) wg *= 2;
+  return wg;
+}

@@ -2,13 +2,13 @@
 import type { Dispatch } from '../../gpu/dispatches';
 import type { GpuScope } from '../../gpu/scope';
 import { UniformWriter } from '../../gpu/uniforms';
-import { grid, makeDispatch, WG } from './op';
+import { grid, makeDispatch, rowWorkgroupSize, WG } from './op';
 
 function rowParams(scope: GpuScope, label: string, rows: number): GPUBuffer {
   return scope.uniform(`${label} params`, new UniformWriter().u32(rows).u32(0).u32(0).u32(0).finish());
 }
 
-const spec = (entry: string) => ({ shader: 'sae_decode.wgsl', entry });
+const spec = (entry: string, wg = WG) => ({ shader: 'sae_decode.wgsl', entry, defines: { WG: wg } });
 
 /** x_in = x − b_dec (or a copy of x when apply_b_dec_to_input is off). */
 export function inputMinusBiasDispatch(scope: GpuScope, rows: number, dIn: number, b: { dims: GPUBuffer; x: GPUBuffer; b_dec: GPUBuffer; x_in: GPUBuffer }): Dispatch {
@@ -29,8 +29,8 @@ export interface SparseDecodeBuffers {
 }
 
 /** x_hat from the kept lists, dL/dx_hat, and row stats (Σ(x_hat − x)², l0, smallest kept z). */
-export function sparseDecodeDispatch(scope: GpuScope, rows: number, b: SparseDecodeBuffers): Dispatch {
-  return makeDispatch(scope, 'sparse decode', spec('sparse_decode'), { params: rowParams(scope, 'sparse decode', rows), ...b }, grid(scope, rows));
+export function sparseDecodeDispatch(scope: GpuScope, rows: number, dIn: number, b: SparseDecodeBuffers): Dispatch {
+  return makeDispatch(scope, 'sparse decode', spec('sparse_decode', rowWorkgroupSize(dIn)), { params: rowParams(scope, 'sparse decode', rows), ...b }, grid(scope, rows));
 }
 
 export interface AuxDecodeBuffers {
@@ -46,9 +46,9 @@ export interface AuxDecodeBuffers {
 }
 
 /** AuxK: e_hat from the aux lists, dAux/de_hat into the second half of gx, row stat Σ(e_hat − e)². */
-export function auxDecodeDispatch(scope: GpuScope, rows: number, b: AuxDecodeBuffers): Dispatch {
+export function auxDecodeDispatch(scope: GpuScope, rows: number, dIn: number, b: AuxDecodeBuffers): Dispatch {
   const { x_hat, ...rest } = b;
-  return makeDispatch(scope, 'aux decode', spec('aux_decode'), { params: rowParams(scope, 'aux decode', rows), x_hat_view: x_hat, ...rest }, grid(scope, rows));
+  return makeDispatch(scope, 'aux decode', spec('aux_decode', rowWorkgroupSize(dIn)), { params: rowParams(scope, 'aux decode', rows), x_hat_view: x_hat, ...rest }, grid(scope, rows));
 }
 
 export interface DenseRowsBuffers {
@@ -62,7 +62,7 @@ export interface DenseRowsBuffers {
 }
 
 /** Dense path: dL/dx_hat and row stats from x_hat and z. */
-export function denseRowsDispatch(scope: GpuScope, rows: number, b: DenseRowsBuffers): Dispatch {
+export function denseRowsDispatch(scope: GpuScope, rows: number, dIn: number, dSae: number, b: DenseRowsBuffers): Dispatch {
   const { x_hat, ...rest } = b;
-  return makeDispatch(scope, 'dense rows', spec('dense_rows'), { params: rowParams(scope, 'dense rows', rows), x_hat_view: x_hat, ...rest }, grid(scope, rows));
+  return makeDispatch(scope, 'dense rows', spec('dense_rows', rowWorkgroupSize(Math.max(dIn, dSae))), { params: rowParams(scope, 'dense rows', rows), x_hat_view: x_hat, ...rest }, grid(scope, rows));
 }
