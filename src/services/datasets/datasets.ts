@@ -20,6 +20,7 @@ import { enqueueJob } from '../jobs';
 import { deleteTokenization } from '../tokenization/tokenizations';
 import { readDocuments, readPartAll, type StoredDocument } from './document-parts';
 import { documentsPrefix, uploadKey, uploadsPrefix } from './keys';
+import { assetDisplayStatus, type AssetDisplayStatus } from './status';
 
 export class DatasetActionError extends Error {
   override readonly name = 'DatasetActionError';
@@ -148,6 +149,26 @@ export async function listDatasets(): Promise<DatasetRecord[]> {
 
 export function getDataset(id: string): Promise<DatasetRecord | undefined> {
   return datasetRepo.get(id);
+}
+
+export interface DatasetRow {
+  dataset: DatasetRecord;
+  status: AssetDisplayStatus;
+  /** its latest import job */
+  job?: JobRecord;
+}
+
+/** Datasets, newest first, each with the status its latest import job gives it (for the list page). */
+export async function datasetRows(): Promise<DatasetRow[]> {
+  const [datasets, jobs] = await Promise.all([listDatasets(), listJobs()]);
+  const latest = new Map<string, JobRecord>();
+  for (const job of jobs) if (job.kind === 'import-dataset' && job.subjectId !== undefined && !latest.has(job.subjectId)) latest.set(job.subjectId, job);
+  return datasets.map((dataset) => {
+    const job = latest.get(dataset.id);
+    const row: DatasetRow = { dataset, status: assetDisplayStatus(dataset.status, job) };
+    if (job) row.job = job;
+    return row;
+  });
 }
 
 /** The import jobs of a dataset, newest first. */
