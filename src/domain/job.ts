@@ -9,7 +9,8 @@ export type JobKind =
   | 'extract-activations'
   | 'extract-features'
   | 'evaluate'
-  | 'generate';
+  | 'generate'
+  | 'try-prompt'; // one forward pass of a model on a prompt (the model card's "Try it")
 
 /** Which worker runs a job: one GPU job at a time, IO jobs beside it. */
 export type JobLane = 'gpu' | 'io';

@@ -8,6 +8,7 @@ export const JOB_LANES: Readonly<Record<JobKind, JobLane>> = {
   'extract-features': 'gpu',
   evaluate: 'gpu',
   generate: 'gpu',
+  'try-prompt': 'gpu',
   'download-model': 'io',
   'import-dataset': 'io',
   tokenize: 'io',
