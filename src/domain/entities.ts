@@ -269,8 +269,37 @@ export interface SaeRecord {
   blobKey: BlobKey; // safetensors weights
   cfg: Record<string, unknown>; // SAELens cfg.json
   metrics?: Partial<StepMetrics> & Record<string, number>;
+  /** the latest evaluation inside its model (CE loss recovered and more) */
+  evaluation?: SaeEvaluation;
   createdAt: number;
   updatedAt: number;
+}
+
+/** An SAE spliced into its model at its hook on held-out token windows (src/analysis/evaluation-metrics.ts). */
+export interface SaeEvaluation {
+  modelId: Id;
+  hook: string;
+  tokenizationId: Id;
+  /** windows [firstWindow, firstWindow + windows) of the tokenization */
+  firstWindow: number;
+  windows: number;
+  /** token positions counted for the activation statistics */
+  tokens: number;
+  ceClean: number;
+  ceSpliced: number;
+  ceZero: number;
+  /** (CE_zero − CE_spliced) / (CE_zero − CE_clean) */
+  ceLossRecovered: number;
+  /** mean KL(clean ‖ spliced) of the next-token distributions, nats */
+  kl: number;
+  explainedVariance: number;
+  l0: number;
+  deadFraction: number;
+  denseFraction: number;
+  /** dense: fires on more than this share of tokens */
+  denseThreshold: number;
+  jobId?: Id;
+  evaluatedAt: number;
 }
 
 export interface FeatureExtractionRecord {
@@ -362,7 +391,25 @@ export interface SteeringExperiment {
   prompt: string;
   features: { index: number; coefficient: number }[];
   params: Record<string, number | string | string[]>;
-  outputs: { label: string; text: string }[];
+  outputs: { label: string; text: string; sample?: number; stopReason?: string }[];
+  /** how the outputs were produced: baseline and each feature, one feature over strengths, or all together */
+  mode?: 'compare' | 'sweep' | 'combined';
+  /** sweep: the strengths tried */
+  strengths?: number[];
+  /** whether the prompt started with the tokenizer's BOS */
+  prependBos?: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A saved prompt for the Steering page; listed, exported and imported like the other templates. */
+export interface PromptTemplate {
+  id: Id;
+  name: string;
+  description: string;
+  builtIn: boolean;
+  favourite: 0 | 1;
+  prompt: string;
   createdAt: number;
   updatedAt: number;
 }
