@@ -27,6 +27,7 @@ export function RecoveryPanel(props: { snapshot: RecoverySnapshot | undefined; t
               rowLabel="feature"
               colLabel="latent"
               testId="recovery-heatmap"
+              cellSize={Math.max(4, Math.min(28, Math.floor(640 / Math.max(1, s().latents))))}
               describe={(row, col, v) => `true feature ${row} · latent ${s().columnLatents[col]} · cosine ${v.toFixed(3)}`}
             />
             <p class="muted small">

@@ -76,7 +76,7 @@ export interface ThroughputAssumption {
 
 /** A discrete laptop/desktop GPU with our kernels (conservative), and a software (CPU) adapter. */
 export const GPU_THROUGHPUT: ThroughputAssumption = { flopsPerSecond: 5e11, overheadSecondsPerStep: 0.0015 };
-export const SOFTWARE_ADAPTER_THROUGHPUT: ThroughputAssumption = { flopsPerSecond: 3e8, overheadSecondsPerStep: 0.02 };
+export const SOFTWARE_ADAPTER_THROUGHPUT: ThroughputAssumption = { flopsPerSecond: 3e8, overheadSecondsPerStep: 0.25 };
 
 export function estimateSeconds(shape: TrainingShape, assumption: ThroughputAssumption): number {
   const perStep = flopsPerStep(shape) / assumption.flopsPerSecond + assumption.overheadSecondsPerStep;
