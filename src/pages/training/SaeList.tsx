@@ -4,6 +4,8 @@ import { createSignal, For, Show } from 'solid-js';
 import type { SaeRecord } from '../../domain/entities';
 import type { ListResult } from '../../store/query';
 import { deleteSae, listSaes, saeLensZip } from '../../services/training/saes';
+import { ImportSaeButton } from '../interop/ImportSaeDialog';
+import { SaeExportMenu } from '../interop/SaeExportMenu';
 import { architectureLabel, describeSource, metricText } from './describe';
 import { saveFile } from './download';
 import { createLiveData } from './liveData';
@@ -23,6 +25,7 @@ export function SaeList() {
     <section class="card" data-testid="sae-list">
       <div class="row spread">
         <h2>Trained SAEs</h2>
+        <ImportSaeButton />
         <input type="search" placeholder="Search SAEs" aria-label="Search SAEs" value={search()} onInput={(e) => (setSearch(e.currentTarget.value), setPage(0))} />
       </div>
       <Show when={saes().total > 0} fallback={<p class="muted">{search() ? 'No SAE matches.' : 'A finished training leaves its SAE here, ready to export to SAELens.'}</p>}>
@@ -119,6 +122,7 @@ function SaeRow(props: { sae: SaeRecord }) {
           <button class="small" disabled={busy()} onClick={() => void exportZip()} data-testid="export-saelens">
             Export SAELens (.zip)
           </button>
+          <SaeExportMenu sae={props.sae} />
           <Show
             when={confirming()}
             fallback={
