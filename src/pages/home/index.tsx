@@ -1,5 +1,6 @@
 import { A } from '@solidjs/router';
 import { PageHeader } from '../../components/PageHeader';
+import { DemoButton } from '../training/DemoButton';
 
 export default function HomePage() {
   return (
@@ -10,6 +11,14 @@ export default function HomePage() {
           data, training and analysis stay on this machine and use its GPU through WebGPU.
         </p>
       </PageHeader>
+      <section class="card demo-callout">
+        <h2>New here? Train your first SAE in one click</h2>
+        <p>
+          The built-in demo hides 48 known feature directions in 16 dimensions and trains a TopK SAE to find them again,
+          live, on your GPU — with a picture of learned against true directions. It needs nothing to download.
+        </p>
+        <DemoButton />
+      </section>
       <ol class="steps">
         <li>
           <A href="/models">Add a model</A>
