@@ -309,9 +309,28 @@ export interface FeatureExtractionRecord {
   templateId?: Id;
   status: AssetStatus;
   tokens: number;
+  /** the model whose activations are encoded (the tokenization's model) and the hook read */
+  modelId?: Id;
+  hook?: string;
+  /** read the activations from this stored cache of the hook instead of running the model */
+  cacheId?: Id;
+  /** the settings the run uses (a copy of the template's, as edited in the form) */
+  settings?: ExtractionSettings;
+  jobId?: Id;
+  /** windows run through the model and SAE */
+  windows?: number;
+  /** per-latent histograms and logit effects (src/analysis/extraction/details-codec.ts) */
+  detailsKey?: BlobKey;
+  summary?: { alive: number; dead: number; dense: number; denseThreshold: number };
+  error?: string;
+  errorAction?: string;
+  finishedAt?: number;
   createdAt: number;
   updatedAt: number;
 }
+
+/** What an extraction run is asked to do: an extraction template's settings. */
+export type ExtractionSettings = Pick<ExtractionTemplate, 'maxTokens' | 'batchSize' | 'topK' | 'contextPrefix' | 'contextSuffix' | 'quantileExamples' | 'tokenFilters'>;
 
 export interface FeatureRecord {
   id: string; // `${saeId}:${index}`
@@ -325,6 +344,14 @@ export interface FeatureRecord {
   maxActivation?: number;
   meanActivation?: number;
   topTokens?: string[];
+  /** tokens on which it fired, of `tokens` seen by the extraction that wrote these statistics */
+  fired?: number;
+  tokens?: number;
+  /** never fired / fired on more than the dense threshold's share of tokens (0/1, like favourite) */
+  dead?: 0 | 1;
+  dense?: 0 | 1;
+  /** the extraction run these statistics come from */
+  extractionId?: Id;
   updatedAt: number;
 }
 
@@ -336,6 +363,14 @@ export interface FeatureExampleRecord {
   rank: number;
   tokens: string[];
   activations: number[];
+  /** index in `tokens` of the example's own token */
+  focus?: number;
+  /** its activation, and where it is in the tokenized dataset */
+  act?: number;
+  window?: number;
+  pos?: number;
+  /** quantile examples: the activation band (0: lowest) */
+  band?: number;
 }
 
 export interface TrainingTemplate {
