@@ -51,7 +51,7 @@ function cpuTrainer(cfg: SaeConfig, init: SaeParams): Trainer {
 await runCli(async () => {
   const { values } = parseArgs({
     args: process.argv.slice(2).filter((a) => a !== '--'),
-    options: { arch: { type: 'string' }, steps: { type: 'string' }, cpu: { type: 'boolean' }, seed: { type: 'string' } },
+    options: { arch: { type: 'string' }, steps: { type: 'string' }, cpu: { type: 'boolean' }, seed: { type: 'string' }, set: { type: 'string', multiple: true } },
   });
   const toys = BUILT_IN_TRAINING_TEMPLATES.filter((t) => t.id.startsWith('builtin-training-toy-'));
   const chosen = values.arch ? toys.filter((t) => t.fields.config.architecture === values.arch) : toys;
@@ -62,7 +62,13 @@ await runCli(async () => {
     const { config: partial, batchSize, source } = tpl.fields;
     if (source?.kind !== 'synthetic') continue;
     const steps = values.steps ? Number(values.steps) : partial.total_steps!;
-    const cfg = validateSaeConfig({ ...partial, total_steps: steps, lr_decay_steps: Math.min(partial.lr_decay_steps ?? 0, steps) });
+    // --set key=value overrides a config number, for tuning the templates' defaults
+    const overrides = Object.fromEntries((values.set ?? []).map((kv) => {
+      const [k, v] = kv.split('=');
+      if (!k || v === undefined || !Number.isFinite(Number(v))) throw new CliUsageError(`--set expects key=number (got ${kv}).`);
+      return [k, Number(v)];
+    }));
+    const cfg = validateSaeConfig({ ...partial, ...overrides, total_steps: steps, lr_decay_steps: Math.min(partial.lr_decay_steps ?? 0, steps) });
     const seed = values.seed ? Number(values.seed) : source.seed;
     const src = new SuperpositionSource({ dIn: source.dIn, features: source.features, activeProb: source.activeProb, seed });
     const init = initSaeParams(cfg, { seed });
@@ -78,6 +84,7 @@ await runCli(async () => {
     const W = await trainer.decoder();
     const row = {
       architecture: cfg.architecture,
+      overrides,
       steps,
       mmcs: +mmcs(src.trueDirections, W, source.dIn).toFixed(4),
       recovered_at_0_9: +recoveredFraction(src.trueDirections, W, source.dIn, 0.9).toFixed(4),

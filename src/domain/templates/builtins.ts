@@ -41,8 +41,8 @@ export const BUILT_IN_TRAINING_TEMPLATES: readonly BuiltInTemplate<TrainingTempl
     id: 'builtin-training-toy-relu',
     fields: {
       name: 'Toy superposition — ReLU',
-      description: `${TOY_NOTE} ReLU with a decoder-norm-weighted L1 penalty (0.3, warmed up over the first 600 steps).`,
-      config: { architecture: 'relu', ...TOY_COMMON, l1_coefficient: 0.3, l1_warmup_steps: 600 },
+      description: `${TOY_NOTE} ReLU with a decoder-norm-weighted L1 penalty (1.0, warmed up over the first 600 steps).`,
+      config: { architecture: 'relu', ...TOY_COMMON, l1_coefficient: 1, l1_warmup_steps: 600 },
       batchSize: 256,
       source: { ...TOY_SOURCE },
     },
@@ -61,8 +61,8 @@ export const BUILT_IN_TRAINING_TEMPLATES: readonly BuiltInTemplate<TrainingTempl
     id: 'builtin-training-toy-jumprelu',
     fields: {
       name: 'Toy superposition — JumpReLU',
-      description: `${TOY_NOTE} JumpReLU learns a threshold per latent under an L0 penalty (0.05); bandwidth and initial threshold suit inputs of norm ≈ 1.8.`,
-      config: { architecture: 'jumprelu', ...TOY_COMMON, l0_coefficient: 0.05, bandwidth: 0.05, initial_threshold: 0.1 },
+      description: `${TOY_NOTE} JumpReLU learns a threshold per latent under an L0 penalty (0.5); bandwidth and initial threshold suit feature magnitudes of 0.5–1.5.`,
+      config: { architecture: 'jumprelu', ...TOY_COMMON, l0_coefficient: 0.5, bandwidth: 0.05, initial_threshold: 0.3 },
       batchSize: 256,
       source: { ...TOY_SOURCE },
     },
