@@ -10,6 +10,7 @@ import type {
   FeatureExtractionRecord,
   FeatureRecord,
   ModelRecord,
+  PromptTemplate,
   SaeRecord,
   SettingRecord,
   SteeringExperiment,
@@ -39,6 +40,7 @@ export class MiStudioDatabase extends Dexie {
   declare trainingTemplates: Table<TrainingTemplate, string>;
   declare extractionTemplates: Table<ExtractionTemplate, string>;
   declare steeringExperiments: Table<SteeringExperiment, string>;
+  declare promptTemplates: Table<PromptTemplate, string>;
   declare jobs: Table<JobRecord, string>;
   declare settings: Table<SettingRecord, string>;
 

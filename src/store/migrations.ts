@@ -31,6 +31,11 @@ export const MIGRATIONS: readonly Migration[] = [
       settings: 'key',
     },
   },
+  {
+    // prompt templates for the Steering page (a third kind of template)
+    version: 2,
+    stores: { promptTemplates: 'id, name, favourite, createdAt, updatedAt' },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -66,6 +66,7 @@ export function templateDocumentFilename(kind: Pick<TemplateKind<{ name: string 
 const KIND_OF_DOCUMENT: Record<TemplateDocumentKind, TemplateKindName> = {
   'training-templates': 'training',
   'extraction-templates': 'extraction',
+  'prompt-templates': 'prompt',
 };
 
 /** Parses and checks a whole file; any problem anywhere makes it unusable, with every problem listed. */

@@ -6,4 +6,5 @@ export * from './import-plan';
 export * from './kinds';
 export * from './names';
 export * from './problems';
+export * from './prompt';
 export * from './training';

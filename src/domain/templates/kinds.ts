@@ -2,9 +2,10 @@
 // work the same for each (and for any later kind): what a template of the kind holds and how it is checked.
 import { EXTRACTION_TEMPLATE_KEYS, validateExtractionTemplate, type ExtractionTemplateFields } from './extraction';
 import type { Validated } from './problems';
+import { PROMPT_TEMPLATE_KEYS, validatePromptTemplate, type PromptTemplateFields } from './prompt';
 import { TRAINING_TEMPLATE_KEYS, validateTrainingTemplate, type TrainingTemplateFields } from './training';
 
-export type TemplateKindName = 'training' | 'extraction';
+export type TemplateKindName = 'training' | 'extraction' | 'prompt';
 export type TemplateDocumentKind = `${TemplateKindName}-templates`;
 
 /** What every stored template has besides its own fields (which include name and description). */
@@ -43,7 +44,15 @@ export const EXTRACTION_TEMPLATE_KIND: TemplateKind<ExtractionTemplateFields> = 
   validate: validateExtractionTemplate,
 };
 
-export const TEMPLATE_KINDS = [TRAINING_TEMPLATE_KIND, EXTRACTION_TEMPLATE_KIND] as const;
+export const PROMPT_TEMPLATE_KIND: TemplateKind<PromptTemplateFields> = {
+  name: 'prompt',
+  documentKind: 'prompt-templates',
+  noun: 'prompt template',
+  fieldKeys: PROMPT_TEMPLATE_KEYS,
+  validate: validatePromptTemplate,
+};
+
+export const TEMPLATE_KINDS = [TRAINING_TEMPLATE_KIND, EXTRACTION_TEMPLATE_KIND, PROMPT_TEMPLATE_KIND] as const;
 
 /** A template's own fields (no id, flags or times), with absent optional ones left out. */
 export function templateFields<F extends { name: string }>(kind: TemplateKind<F>, template: F): F {

@@ -50,7 +50,7 @@ describe('schema migrations', () => {
     expect(d.tables.map((t) => t.name).sort()).toEqual(
       [
         'activationCaches', 'checkpoints', 'datasets', 'extractionTemplates', 'featureExamples', 'featureExtractions', 'features',
-        'jobs', 'models', 'saes', 'settings', 'steeringExperiments', 'tokenizations', 'trainingMetrics', 'trainingTemplates', 'trainings',
+        'jobs', 'models', 'promptTemplates', 'saes', 'settings', 'steeringExperiments', 'tokenizations', 'trainingMetrics', 'trainingTemplates', 'trainings',
       ].sort(),
     );
     await d.delete();
