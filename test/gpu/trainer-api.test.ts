@@ -1,6 +1,7 @@
 // The trainer's contract beyond the maths: batches from GPU buffers, varying batch sizes, metrics
 // callbacks, divergence, profiling, bad input.
 import { describe, expect, it } from 'vitest';
+import { KernelError } from '../../src/gpu/kernels';
 import { validateSaeConfig, type SaeConfig, type StepMetrics } from '../../src/sae/config';
 import { GpuTrainerInputError, TrainingDivergedError } from '../../src/sae/gpu/errors';
 import { GpuSaeTrainer } from '../../src/sae/gpu/trainer';
@@ -92,6 +93,19 @@ describe('GpuSaeTrainer API', () => {
     } finally {
       trainer.destroy();
       twin.destroy();
+    }
+  });
+
+  it('surfaces a WebGPU validation error of a step (a batch buffer without COPY_SRC) as KernelError', async () => {
+    const trainer = await GpuSaeTrainer.create(gpu.device, topk, initSaeParams(topk, { seed: 6 }));
+    const buffer = gpu.device.createBuffer({ size: 4 * topk.d_in * 4, usage: GPUBufferUsage.STORAGE });
+    try {
+      trainer.step(buffer, 4);
+      await expect(trainer.readMetrics()).rejects.toBeInstanceOf(KernelError);
+      expect(() => trainer.step(buffer, 4)).toThrow(/rejected a training step/);
+    } finally {
+      trainer.destroy();
+      buffer.destroy();
     }
   });
 

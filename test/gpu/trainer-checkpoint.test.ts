@@ -66,4 +66,26 @@ describe('GpuSaeTrainer checkpoints', () => {
       }
     });
   }
+
+  it('setState rolls a trainer back to a checkpoint on the same device', async () => {
+    const fx = parseFixture(JSON.parse(readFileSync(new URL('../fixtures/sae/topk.json', import.meta.url), 'utf8')));
+    const B = fx.batches[0]!.shape[0]!;
+    const batch = (i: number) => Float32Array.from(fx.batches[i]!.data);
+    const trainer = await GpuSaeTrainer.create(gpu.device, fx.config, fixtureParams(fx), { metricsInterval: 2 });
+    try {
+      for (let i = 0; i < 3; i++) trainer.step(batch(i), B);
+      const mid = await trainer.getState();
+      for (let i = 3; i < 6; i++) trainer.step(batch(i), B);
+      const end = await trainer.getState();
+      const firstRun = await trainer.readMetrics();
+      trainer.setState(mid);
+      expect(trainer.completedSteps).toBe(3);
+      for (let i = 3; i < 6; i++) trainer.step(batch(i), B);
+      expectSameState(end, await trainer.getState());
+      const again = await trainer.readMetrics();
+      expect(again).toEqual(firstRun.slice(3));
+    } finally {
+      trainer.destroy();
+    }
+  });
 });

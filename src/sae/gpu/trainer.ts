@@ -61,13 +61,15 @@ export class GpuSaeTrainer {
   private flushBase: number;
   private readonly inflight: Promise<void>[] = [];
   private readonly delivered: MetricsBatch[] = [];
-  private readonly setupErrors: Promise<GPUError | null>[] = [];
+  /** validation-error scopes of steps not yet checked (checked with each metrics readback) */
+  private gpuErrors: Promise<GPUError | null>[] = [];
+  private failure: KernelError | null = null;
   private divergedAt: number | null = null;
   private captureWaiters: ((v: GpuStepInternals) => void)[] = [];
   private captureFailures: ((e: unknown) => void)[] = [];
   private destroyed = false;
-  private readonly rngState?: number[];
-  private readonly inputScale?: number;
+  private rngState?: number[];
+  private inputScale?: number;
 
   private constructor(
     readonly device: GPUDevice,
@@ -94,13 +96,7 @@ export class GpuSaeTrainer {
     const cfg = validateSaeConfig(isTrainerState(init) ? { ...init.config, ...config } : config);
     const state = isTrainerState(init) ? init : null;
     const params = state ? state.params : (init as SaeParams);
-    const shapes = paramShapes(cfg);
-    const problems = paramProblems(params, shapes, 'parameter');
-    if (state) {
-      problems.push(...paramProblems(state.adamM, shapes, 'Adam first moment'), ...paramProblems(state.adamV, shapes, 'Adam second moment'));
-      if (state.stepsSinceFired.length !== cfg.d_sae) problems.push(`stepsSinceFired has ${state.stepsSinceFired.length} entries, d_sae is ${cfg.d_sae}`);
-      if (!Number.isInteger(state.step) || state.step < 0) problems.push('step must be a non-negative integer');
-    }
+    const problems = state ? stateProblems(cfg, state) : paramProblems(params, paramShapes(cfg), 'parameter');
     if (problems.length) throw new GpuTrainerInputError(`Cannot start GPU training: ${problems.join('; ')}.`);
     const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
     if (cfg.d_in * cfg.d_sae * 4 > limit) {
@@ -112,24 +108,7 @@ export class GpuSaeTrainer {
     const scope = new GpuScope(device);
     device.pushErrorScope('validation');
     const buffers = allocatePersistent(scope, cfg, Math.max(1, Math.floor(options.metricsInterval ?? 32)), saeDimsBlock(cfg));
-    const upload = (set: ParamBuffers, src: Partial<Record<ParamName, ArrayLike<number>>>) => {
-      for (const key of paramKeys(cfg)) {
-        const name = PARAM_NAME[key];
-        const v = src[name]!;
-        const data = key === 'w_enc_t' ? transpose(v, cfg.d_in, cfg.d_sae) : Float32Array.from(v);
-        writeData(device, set[key]!, data);
-      }
-    };
-    upload(buffers.params, params);
-    let nDead = 0;
-    if (state) {
-      upload(buffers.adamM, state.adamM);
-      upload(buffers.adamV, state.adamV);
-      const ssf = Uint32Array.from(state.stepsSinceFired, (v) => Math.min(0xffffffff, Math.max(0, Math.round(v))));
-      writeData(device, buffers.ssf, ssf);
-      nDead = ssf.reduce((n, v) => n + (v >= cfg.dead_steps_threshold ? 1 : 0), 0);
-    }
-    device.queue.writeBuffer(buffers.scalars, 0, scalarsBlock({ nDead, threshold: state?.thresholdBatch ?? null }));
+    writeTrainerState(device, cfg, buffers, params, state);
     const err = await device.popErrorScope();
     if (err) {
       scope.destroy();
@@ -150,22 +129,33 @@ export class GpuSaeTrainer {
    */
   step(batch: GPUBuffer | Float32Array, B: number, byteOffset = 0): void {
     if (this.destroyed) throw new GpuTrainerInputError('This GPU trainer was destroyed.');
+    if (this.failure) throw this.failure;
     if (this.divergedAt !== null) throw new TrainingDivergedError(this.divergedAt, []);
     const cfg = this.config;
     if (!Number.isInteger(B) || B < 1) throw new GpuTrainerInputError(`Batch size must be a positive integer (got ${B}).`);
     if (batch instanceof Float32Array && batch.length !== B * cfg.d_in) {
       throw new GpuTrainerInputError(`Batch has ${batch.length} values; ${B} rows of d_in=${cfg.d_in} need ${B * cfg.d_in}.`);
     }
-    const plan = this.planFor(B);
-    const bb = this.batch!;
-    const step = this.stepCount;
-    this.device.queue.writeBuffer(this.buffers.stepInfo, 0, stepInfoBlock(cfg, step, step - this.flushBase, B));
-    if (batch instanceof Float32Array) writeData(this.device, bb.x, batch);
-    const encoder = this.device.createCommandEncoder({ label: `SAE step ${step}` });
-    if (!(batch instanceof Float32Array)) encoder.copyBufferToBuffer(batch, byteOffset, bb.x, 0, B * cfg.d_in * 4);
-    recordDispatches(encoder, plan.dispatches, this.profiler);
-    this.profiler?.endFrame(encoder);
-    this.device.queue.submit([encoder.finish()]);
+    // validation errors of this step surface with the next metrics readback (see flush)
+    this.device.pushErrorScope('validation');
+    let submitted = false;
+    try {
+      const plan = this.planFor(B);
+      const bb = this.batch!;
+      const step = this.stepCount;
+      this.device.queue.writeBuffer(this.buffers.stepInfo, 0, stepInfoBlock(cfg, step, step - this.flushBase, B));
+      if (batch instanceof Float32Array) writeData(this.device, bb.x, batch);
+      const encoder = this.device.createCommandEncoder({ label: `SAE step ${step}` });
+      if (!(batch instanceof Float32Array)) encoder.copyBufferToBuffer(batch, byteOffset, bb.x, 0, B * cfg.d_in * 4);
+      recordDispatches(encoder, plan.dispatches, this.profiler);
+      this.profiler?.endFrame(encoder);
+      this.device.queue.submit([encoder.finish()]);
+      submitted = true;
+    } finally {
+      const errors = this.device.popErrorScope();
+      if (submitted) this.gpuErrors.push(errors);
+      else void errors.catch(() => null);
+    }
     this.profiler?.afterSubmit();
     if (this.captureWaiters.length) this.capture(B);
     this.stepCount++;
@@ -187,7 +177,7 @@ export class GpuSaeTrainer {
   async readMetrics(): Promise<StepMetrics[]> {
     if (this.stepCount > this.flushBase) this.flush();
     await Promise.all(this.inflight.splice(0));
-    await this.throwSetupErrors();
+    if (this.failure) throw this.failure;
     const batches = this.delivered.splice(0).sort((a, b) => a.firstStep - b.firstStep);
     const metrics = batches.flatMap((b) => b.metrics);
     if (this.divergedAt !== null) {
@@ -197,18 +187,48 @@ export class GpuSaeTrainer {
     return metrics;
   }
 
+  /**
+   * Replaces the whole training state (same architecture and sizes), e.g. to roll back to a checkpoint.
+   * Metrics of steps enqueued before are still delivered.
+   */
+  setState(state: TrainerState): void {
+    if (this.destroyed) throw new GpuTrainerInputError('This GPU trainer was destroyed.');
+    const cfg = this.config;
+    const other = state.config;
+    if (other.architecture !== cfg.architecture || other.d_in !== cfg.d_in || other.d_sae !== cfg.d_sae) {
+      throw new GpuTrainerInputError(
+        `The state is for a ${other.architecture} SAE with d_in=${other.d_in}, d_sae=${other.d_sae}; this trainer trains a ${cfg.architecture} SAE with d_in=${cfg.d_in}, d_sae=${cfg.d_sae}.`,
+      );
+    }
+    const problems = stateProblems(cfg, state);
+    if (problems.length) throw new GpuTrainerInputError(`Cannot restore the training state: ${problems.join('; ')}.`);
+    if (this.stepCount > this.flushBase) this.flush();
+    writeTrainerState(this.device, cfg, this.buffers, state.params, state);
+    this.stepCount = state.step;
+    this.flushBase = state.step;
+    this.divergedAt = null;
+    this.rngState = state.rngState ? [...state.rngState] : undefined;
+    this.inputScale = state.inputScale;
+  }
+
   /** Everything needed to continue bit-for-bit on a new trainer (and a new device). Waits for the GPU. */
   async getState(): Promise<TrainerState> {
     const cfg = this.config;
     const d = this.device;
-    const read = async (set: ParamBuffers): Promise<Record<string, Float32Array>> => {
-      const out: Record<string, Float32Array> = {};
-      for (const key of paramKeys(cfg)) {
-        const n = key === 'w_enc_t' || key === 'w_dec' ? cfg.d_in * cfg.d_sae : key === 'b_dec' ? cfg.d_in : cfg.d_sae;
+    const read = async (set: ParamBuffers): Promise<SaeParams> => {
+      const tensor = async (key: ParamKey, n: number) => {
         const v = await readF32(d, set[key]!, n);
-        out[PARAM_NAME[key]] = key === 'w_enc_t' ? transpose(v, cfg.d_sae, cfg.d_in) : v;
-      }
-      return out;
+        return key === 'w_enc_t' ? transpose(v, cfg.d_sae, cfg.d_in) : v;
+      };
+      const [W_enc, b_enc, W_dec, b_dec] = await Promise.all([
+        tensor('w_enc_t', cfg.d_in * cfg.d_sae),
+        tensor('b_enc', cfg.d_sae),
+        tensor('w_dec', cfg.d_sae * cfg.d_in),
+        tensor('b_dec', cfg.d_in),
+      ]);
+      const p: SaeParams = { W_enc, b_enc, W_dec, b_dec };
+      if (set.log_thr) p.log_threshold = await tensor('log_thr', cfg.d_sae);
+      return p;
     };
     const [params, adamM, adamV, ssf, scalarsBytes] = await Promise.all([
       read(this.buffers.params),
@@ -222,7 +242,7 @@ export class GpuSaeTrainer {
       config: { ...cfg },
       // a diverged step left the parameters as they were before it
       step: scalars.diverged ? scalars.divergedStep : this.stepCount,
-      params: params as unknown as SaeParams,
+      params,
       adamM,
       adamV,
       stepsSinceFired: Float32Array.from(ssf),
@@ -266,16 +286,9 @@ export class GpuSaeTrainer {
       this.batch?.scope.destroy();
       this.batch = allocateBatch(this.device, this.config, B);
     }
-    this.device.pushErrorScope('validation');
     const plan = buildStepPlan(this.device, this.config, this.buffers, this.batch, B, this.tiling);
-    this.setupErrors.push(this.device.popErrorScope());
     this.plans.set(B, plan);
     return plan;
-  }
-
-  private async throwSetupErrors(): Promise<void> {
-    const errors = (await Promise.all(this.setupErrors.splice(0))).filter((e): e is GPUError => e !== null);
-    if (errors.length) throw new KernelError(`The GPU rejected the training kernels: ${errors.map((e) => e.message).join('; ')}`);
   }
 
   /** Starts reading the pending metrics slots (and the scalars, for divergence) without waiting. */
@@ -285,8 +298,13 @@ export class GpuSaeTrainer {
     this.flushBase = this.stepCount;
     const metrics = this.ring.read(this.buffers.metrics, 0, n * METRICS_WIDTH * 4);
     const scalars = this.ring.read(this.buffers.scalars, 0, SCALARS_WORDS * 4);
+    const errors = Promise.all(this.gpuErrors.splice(0));
     this.inflight.push(
-      Promise.all([metrics, scalars]).then(([mBytes, sBytes]) => {
+      Promise.all([metrics, scalars, errors]).then(([mBytes, sBytes, errs]) => {
+        const rejected = errs.filter((e): e is GPUError => e !== null);
+        if (rejected.length && !this.failure) {
+          this.failure = new KernelError(`The GPU rejected a training step: ${rejected.map((e) => e.message).join('; ')}`);
+        }
         const f = new Float32Array(mBytes);
         const list: StepMetrics[] = [];
         for (let i = 0; i < n; i++) {
@@ -348,4 +366,42 @@ export class GpuSaeTrainer {
 
 function mb(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+/** Problems of a TrainerState for `cfg` (shapes, counters, step), as readable phrases. */
+function stateProblems(cfg: SaeConfig, state: TrainerState): string[] {
+  const shapes = paramShapes(cfg);
+  const problems = [
+    ...paramProblems(state.params, shapes, 'parameter'),
+    ...paramProblems(state.adamM, shapes, 'Adam first moment'),
+    ...paramProblems(state.adamV, shapes, 'Adam second moment'),
+  ];
+  if (state.stepsSinceFired.length !== cfg.d_sae) problems.push(`stepsSinceFired has ${state.stepsSinceFired.length} entries, d_sae is ${cfg.d_sae}`);
+  if (!Number.isInteger(state.step) || state.step < 0) problems.push('step must be a non-negative integer');
+  return problems;
+}
+
+/** Uploads parameters (W_enc transposed) and, for a TrainerState, Adam moments, counters and scalars. */
+function writeTrainerState(device: GPUDevice, cfg: SaeConfig, buffers: PersistentBuffers, params: SaeParams, state: TrainerState | null): void {
+  const upload = (set: ParamBuffers, src: Partial<Record<ParamName, ArrayLike<number>>>) => {
+    for (const key of paramKeys(cfg)) {
+      const v = src[PARAM_NAME[key]]!;
+      writeData(device, set[key]!, key === 'w_enc_t' ? transpose(v, cfg.d_in, cfg.d_sae) : Float32Array.from(v));
+    }
+  };
+  upload(buffers.params, params);
+  const ssf = state ? Uint32Array.from(state.stepsSinceFired, (v) => Math.min(0xffffffff, Math.max(0, Math.round(v)))) : new Uint32Array(cfg.d_sae);
+  if (state) {
+    upload(buffers.adamM, state.adamM);
+    upload(buffers.adamV, state.adamV);
+  } else {
+    const zeros = (set: ParamBuffers) => {
+      for (const key of paramKeys(cfg)) device.queue.writeBuffer(set[key]!, 0, new Float32Array(set[key]!.size / 4));
+    };
+    zeros(buffers.adamM);
+    zeros(buffers.adamV);
+  }
+  writeData(device, buffers.ssf, ssf);
+  const nDead = ssf.reduce((n, v) => n + (v >= cfg.dead_steps_threshold ? 1 : 0), 0);
+  device.queue.writeBuffer(buffers.scalars, 0, scalarsBlock({ nDead, threshold: state?.thresholdBatch ?? null }));
 }
