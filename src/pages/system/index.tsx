@@ -1,4 +1,5 @@
 import { PageHeader } from '../../components/PageHeader';
+import { BundlePanel } from '../interop/BundlePanel';
 import { BrowserPanel } from './BrowserPanel';
 import { GpuPanel } from './GpuPanel';
 import { JobQueuePanel } from './JobQueuePanel';
@@ -14,6 +15,7 @@ export default function SystemPage() {
         <BrowserPanel />
       </div>
       <JobQueuePanel />
+      <BundlePanel />
     </div>
   );
 }
