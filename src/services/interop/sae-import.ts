@@ -45,8 +45,10 @@ function lastSegment(path: string): string {
 function sourceFileName(source: SaeImportSource, imported: SaeLensImport): string {
   if (source.kind === 'zip') return source.fileName;
   if (source.kind === 'hub') return `${source.repo}${source.path ? `/${source.path}` : ''}`;
-  const first = source.files[0]?.path ?? '';
-  return imported.folder || first.split('/')[0] || 'SAE';
+  if (imported.folder) return imported.folder;
+  // loose files: name the import after its weights file
+  const weights = source.files.find((f) => f.path.toLowerCase().endsWith('.safetensors') && !f.path.endsWith('sparsity.safetensors'));
+  return lastSegment(weights?.path ?? source.files[0]?.path ?? 'SAE');
 }
 
 /** Reads and checks the SAE in `source`; nothing is stored. */
@@ -81,7 +83,7 @@ export async function previewSaeImport(source: SaeImportSource, blobs?: BlobStor
   const imported = await readSaeImport(source);
   const models = compareWithModels(imported, await studioModelShapes(blobs ?? (await openBlobStore())));
   const fileName = sourceFileName(source, imported);
-  const base = lastSegment(imported.folder) || lastSegment(fileName).replace(/\.zip$/i, '') || 'Imported SAE';
+  const base = lastSegment(imported.folder) || lastSegment(fileName).replace(/\.(zip|safetensors)$/i, '') || 'Imported SAE';
   return { imported, suggestedName: base, fileName, models, bestModelId: models.find((m) => m.compatibility.compatible)?.model.id ?? null };
 }
 
