@@ -1,5 +1,5 @@
 // Reductions to scalars: squared norms for global gradient clipping (spec step 3), the batch's column
-// variance for explained variance, and the per-step metrics (also the dead count for the next step's AuxK,
+// variances for explained variance, and the per-step metrics (also the dead count for the next step's AuxK,
 // the BatchTopK threshold update, spec step 7, and the divergence flag). All in fixed order: deterministic.
 // #include sae_common.wgsl
 
@@ -8,6 +8,8 @@ const WG: u32 = 256u;
 const ITEMS: u32 = 8u;
 // 0 relu, 1 topk, 2 batchtopk, 3 jumprelu
 const ARCH: u32 = 0u;
+// column_moments: rows per split
+const ROWS_PER_SPLIT: u32 = 256u;
 
 // #include wg_reduce.wgsl
 
@@ -31,6 +33,8 @@ struct ReduceParams {
 @group(0) @binding(10) var<storage, read> row_stats: array<f32>; // [B, ROW_STATS]
 @group(0) @binding(11) var<storage, read> ssf: array<u32>; // after this step's update
 @group(0) @binding(12) var<storage, read_write> metrics: array<f32>; // [slots, METRICS_WIDTH]
+@group(0) @binding(13) var<storage, read_write> moments: array<f32>; // [splits, d_in, 2]
+@group(0) @binding(14) var<storage, read> moments_view: array<f32>;
 
 // partials[out_offset + group] = Σ src² over the group's WG·ITEMS elements.
 @compute @workgroup_size(WG)
@@ -73,7 +77,32 @@ fn clip_scale(@builtin(local_invocation_index) t: u32) {
   }
 }
 
-// colvar[d] = Σ_b (x_bd − mean_b x_bd)², one invocation per column (two passes: no cancellation).
+// Column moments of x over one split of ROWS_PER_SPLIT rows: (mean, Σ(x − mean)²) per column, two passes
+// (no cancellation). Workgroup per (column block, split), so long batches do not serialise on few threads.
+@compute @workgroup_size(WG)
+fn column_moments(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u32) {
+  let d = wg.x * WG + t;
+  let D = dims.d_in;
+  if (d >= D) {
+    return;
+  }
+  let r0 = wg.y * ROWS_PER_SPLIT;
+  let r1 = min(r0 + ROWS_PER_SPLIT, params.rows);
+  var s = 0.0;
+  for (var b = r0; b < r1; b++) {
+    s += x[b * D + d];
+  }
+  let mean = s / f32(r1 - r0);
+  var m2 = 0.0;
+  for (var b = r0; b < r1; b++) {
+    let e = x[b * D + d] - mean;
+    m2 += e * e;
+  }
+  moments[2u * (wg.y * D + d)] = mean;
+  moments[2u * (wg.y * D + d) + 1u] = m2;
+}
+
+// colvar[d] = Σ_b (x_bd − mean_b x_bd)², merging the splits' moments (Chan et al.): Σ M2_s + Σ n_s (mean_s − mean)².
 @compute @workgroup_size(WG)
 fn column_variance(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u32) {
   let d = wg.x * WG + t;
@@ -82,17 +111,21 @@ fn column_variance(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_i
     return;
   }
   let B = params.rows;
-  var s = 0.0;
-  for (var b = 0u; b < B; b++) {
-    s += x[b * D + d];
+  let splits = (B + ROWS_PER_SPLIT - 1u) / ROWS_PER_SPLIT;
+  var total = 0.0;
+  for (var s = 0u; s < splits; s++) {
+    let n = f32(min(ROWS_PER_SPLIT, B - s * ROWS_PER_SPLIT));
+    total += n * moments_view[2u * (s * D + d)];
   }
-  let mean = s / f32(B);
-  var v = 0.0;
-  for (var b = 0u; b < B; b++) {
-    let e = x[b * D + d] - mean;
-    v += e * e;
+  let mean = total / f32(B);
+  var m2 = 0.0;
+  for (var s = 0u; s < splits; s++) {
+    let n = f32(min(ROWS_PER_SPLIT, B - s * ROWS_PER_SPLIT));
+    let o = 2u * (s * D + d);
+    let dm = moments_view[o] - mean;
+    m2 += moments_view[o + 1u] + n * dm * dm;
   }
-  colvar[d] = v;
+  colvar[d] = m2;
 }
 
 // One workgroup: the step's metrics into metrics[slot], n_dead for the next step, BatchTopK threshold

@@ -9,7 +9,7 @@ import { latentBackwardDispatch } from '../../src/sae/gpu/backward';
 import { cscDispatches, scanDispatch } from '../../src/sae/gpu/counting-sort';
 import { saeDimsBlock, scalarsBlock, stepInfoBlock } from '../../src/sae/gpu/layout';
 import { makeDispatch } from '../../src/sae/gpu/op';
-import { clipDispatches } from '../../src/sae/gpu/reduce';
+import { clipDispatches, columnMomentsLength, columnVarianceDispatches } from '../../src/sae/gpu/reduce';
 import { auxDecodeDispatch, inputMinusBiasDispatch, sparseDecodeDispatch } from '../../src/sae/gpu/rows';
 import { batchTopkDispatches, topkRowsDispatch } from '../../src/sae/gpu/select';
 import { denseFromLists } from '../../src/sae/gpu/transfer';
@@ -411,6 +411,31 @@ describe('sae_adam.wgsl and sae_reduce.wgsl', () => {
     const got = await readF32(device, scalars, 8);
     expect(Math.abs(got[6]! - norm)).toBeLessThanOrEqual(1e-5 * norm);
     expect(Math.abs(got[5]! - 3 / norm)).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('column variances over several row splits, without cancellation on a large mean', async () => {
+    const { device, scope } = gpu;
+    const [rows, dIn] = [601, 70];
+    const x = randomF32(rows * dIn, 23, -1, 1).map((v, i) => v + 100 + (i % dIn));
+    const colvar = scope.storage('colvar', dIn * 4);
+    await run(
+      device,
+      columnVarianceDispatches(scope, rows, dIn, {
+        dims: scope.uniform('dims', saeDimsBlock(config({ d_in: dIn }))),
+        x: scope.upload('x', x),
+        moments: scope.storage('moments', columnMomentsLength(rows, dIn) * 4),
+        colvar,
+      }),
+    );
+    const want = Array.from({ length: dIn }, (_, d) => {
+      let mean = 0;
+      for (let r = 0; r < rows; r++) mean += x[r * dIn + d]! / rows;
+      let v = 0;
+      for (let r = 0; r < rows; r++) v += (x[r * dIn + d]! - mean) ** 2;
+      return v;
+    });
+    const got = await readF32(device, colvar, dIn);
+    got.forEach((g, d) => expect(Math.abs(g - want[d]!), `column ${d}`).toBeLessThanOrEqual(1e-4 * want[d]!));
   });
 
   it('row kernels address rows correctly on a 2-D grid with overhang', async () => {

@@ -43,8 +43,24 @@ export function clipDispatches(
   return out;
 }
 
-export function columnVarianceDispatch(scope: GpuScope, rows: number, dIn: number, b: { dims: GPUBuffer; x: GPUBuffer; colvar: GPUBuffer }): Dispatch {
-  return makeDispatch(scope, 'column variance', spec('column_variance'), { params: reduceParams(scope, 'column variance', 0, 0, rows), ...b }, [Math.ceil(dIn / WG), 1, 1]);
+/** Rows per split of column_moments (its ROWS_PER_SPLIT). */
+const MOMENT_ROWS = 256;
+
+/** Floats of the column-moments scratch for `rows` rows of d_in columns. */
+export function columnMomentsLength(rows: number, dIn: number): number {
+  return 2 * Math.ceil(rows / MOMENT_ROWS) * dIn;
+}
+
+/** colvar[d] = Σ_b (x_bd − mean_b x_bd)², via per-split moments merged per column. */
+export function columnVarianceDispatches(scope: GpuScope, rows: number, dIn: number, b: { dims: GPUBuffer; x: GPUBuffer; moments: GPUBuffer; colvar: GPUBuffer }): Dispatch[] {
+  const params = reduceParams(scope, 'column variance', 0, 0, rows);
+  const splits = Math.ceil(rows / MOMENT_ROWS);
+  if (splits > scope.device.limits.maxComputeWorkgroupsPerDimension) throw new RangeError(`column variance: too many rows (${rows}).`);
+  const defines = { ROWS_PER_SPLIT: MOMENT_ROWS };
+  return [
+    makeDispatch(scope, 'column moments', spec('column_moments', defines), { params, dims: b.dims, x: b.x, moments: b.moments }, [Math.ceil(dIn / WG), splits, 1]),
+    makeDispatch(scope, 'column variance', spec('column_variance', defines), { params, dims: b.dims, moments_view: b.moments, colvar: b.colvar }, [Math.ceil(dIn / WG), 1, 1]),
+  ];
 }
 
 export interface FinalizeBuffers {

@@ -9,7 +9,7 @@ import { adamDispatch, adamRowsRenormDispatch, decoderNormsDispatch } from './ad
 import { bdecGradDispatches, colReduceJumpReluDispatch, colReduceReluDispatch, latentBackwardDispatch, projectRowsDispatch } from './backward';
 import { cscDispatches } from './counting-sort';
 import { matmulDispatch, type MatmulTiling } from './matmul';
-import { clipDispatches, columnVarianceDispatch, finalizeMetricsDispatch } from './reduce';
+import { clipDispatches, columnVarianceDispatches, finalizeMetricsDispatch } from './reduce';
 import { auxDecodeDispatch, denseRowsDispatch, inputMinusBiasDispatch, sparseDecodeDispatch } from './rows';
 import { batchTopkDispatches, topkRowsDispatch } from './select';
 import { paramKeys, paramLengths, type BatchBuffers, type PersistentBuffers } from './workspace';
@@ -32,7 +32,7 @@ export function buildStepPlan(device: GPUDevice, cfg: SaeConfig, p: PersistentBu
   const out: Dispatch[] = [];
 
   out.push(inputMinusBiasDispatch(scope, B, dIn, { dims, x: bb.x, b_dec: P.b_dec, x_in: bb.xIn }));
-  out.push(columnVarianceDispatch(scope, B, dIn, { dims, x: bb.x, colvar: bb.colvar }));
+  out.push(...columnVarianceDispatches(scope, B, dIn, { dims, x: bb.x, moments: bb.colMoments, colvar: bb.colvar }));
 
   if (bb.sparse) {
     const s = bb.sparse;

@@ -6,7 +6,7 @@ import { GpuScope } from '../../gpu/scope';
 import type { SaeConfig } from '../config';
 import { splitsFor } from './backward';
 import { METRICS_WIDTH, ROW_STATS, SCALARS_WORDS, isSparse } from './layout';
-import { clipPartialsLength } from './reduce';
+import { clipPartialsLength, columnMomentsLength } from './reduce';
 
 export interface ParamBuffers {
   w_enc_t: GPUBuffer;
@@ -111,6 +111,8 @@ export interface BatchBuffers {
   /** [2, B, d_in]: dL/dx_hat, then dAux/de_hat */
   gx: GPUBuffer;
   rowStats: GPUBuffer;
+  /** per-split column moments of x [splits, d_in, 2] */
+  colMoments: GPUBuffer;
   colvar: GPUBuffer;
   pre: GPUBuffer;
   partialsA: GPUBuffer;
@@ -136,6 +138,7 @@ export function allocateBatch(device: GPUDevice, cfg: SaeConfig, capacity: numbe
     xHat: f('x_hat', B * cfg.d_in),
     gx: f('dL/dx_hat', 2 * B * cfg.d_in),
     rowStats: f('row stats', B * ROW_STATS),
+    colMoments: f('column moments', columnMomentsLength(B, cfg.d_in)),
     colvar: f('column variance', cfg.d_in),
     pre: f('hidden_pre', B * cfg.d_sae),
     partialsA: f('bdec partials a', splitsFor(B) * cfg.d_in),
