@@ -137,3 +137,24 @@ test('a project bundle carries an SAE and a template to a fresh browser profile'
   expect(errors).toEqual([]);
   await fresh.close();
 });
+
+test('a training template becomes a SAELens training config (JSON and Python)', async ({ page }) => {
+  await page.goto('/templates');
+  const toy = page.locator('[data-testid="template-row"][data-name="Toy superposition — TopK"]');
+  await toy.getByTestId('row-saelens-config').click();
+  const dialog = page.getByTestId('scale-out-dialog');
+  await dialog.getByTestId('scale-model').fill('gpt2');
+  await dialog.getByTestId('scale-hook').fill('blocks.8.hook_resid_pre');
+  await dialog.getByTestId('scale-context').fill('256');
+  // the dataset is required: the message says so and no download is offered
+  await expect(dialog.getByTestId('interop-error')).toContainText(/dataset/i);
+  await expect(dialog.getByTestId('scale-json')).toHaveCount(0);
+  await dialog.getByTestId('scale-dataset').fill('monology/pile-uncopyrighted');
+  const [json] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('scale-json').click()]);
+  expect(json.suggestedFilename()).toMatch(/\.json$/);
+  const cfgJson = JSON.parse(readFileSync(await json.path(), 'utf8')) as Record<string, unknown>;
+  expect(cfgJson).toMatchObject({ model_name: 'gpt2', hook_name: 'blocks.8.hook_resid_pre', dataset_path: 'monology/pile-uncopyrighted', context_size: 256, sae: { architecture: 'topk' } });
+  const [python] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('scale-python').click()]);
+  expect(python.suggestedFilename()).toMatch(/\.py$/);
+  expect(readFileSync(await python.path(), 'utf8')).toContain('TopKTrainingSAEConfig(');
+});

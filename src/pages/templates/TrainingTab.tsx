@@ -9,6 +9,7 @@ import type { FormField } from './formFields';
 import { TemplatesTab, type Column } from './TemplatesTab';
 import { NEW_TRAINING_VALUES, TRAINING_FORM_FIELDS, TRAINING_FORM_GROUPS } from './trainingForm';
 import { NameCell } from './NameCell';
+import { ScaleOutButton } from '../interop/ScaleOutDialog';
 
 const COLUMNS: readonly Column<TrainingTemplateRow>[] = [
   { id: 'name', label: 'Name', sortField: 'name', cell: (r) => <NameCell row={r} /> },
@@ -63,9 +64,12 @@ export function TrainingTab() {
       ]}
       form={{ groups: TRAINING_FORM_GROUPS, fields: fieldsFor, newValues: NEW_TRAINING_VALUES, toInput }}
       rowActions={(row) => (
-        <button class="small primary" data-testid="row-use" title="Start a training from this template" onClick={() => navigate(`/training/new?template=${encodeURIComponent(row.id)}`)}>
-          Use
-        </button>
+        <>
+          <button class="small primary" data-testid="row-use" title="Start a training from this template" onClick={() => navigate(`/training/new?template=${encodeURIComponent(row.id)}`)}>
+            Use
+          </button>
+          <ScaleOutButton template={row} />
+        </>
       )}
     />
   );
