@@ -67,6 +67,14 @@ test('import a SAELens SAE, refuse broken files, export it as SAELens and Neuron
   await dialog.getByTestId('import-sae-confirm').click();
   await expect(rows).toHaveCount(2);
 
+  // the fixture folder itself, through the folder picker (webkitdirectory)
+  await page.getByTestId('import-sae').click();
+  dialog = page.getByTestId('import-sae-dialog');
+  await dialog.getByTestId('import-sae-folder').setInputFiles('test/fixtures/sae-tiny');
+  await expect(dialog.getByTestId('import-sae-name')).toHaveValue('sae-tiny');
+  await dialog.getByTestId('import-sae-confirm').click();
+  await expect(rows).toHaveCount(3);
+
   // SAELens export: a zip with one folder holding cfg.json and the weights
   const tiny = page.locator('[data-testid="sae-row"]', { hasText: 'Tiny imported SAE' });
   await tiny.getByTestId('sae-export-menu').click();
