@@ -6,7 +6,7 @@ import { grid1D } from '../../src/gpu/dispatch';
 import { validateSaeConfig, type SaeConfig } from '../../src/sae/config';
 import { adamDispatch, adamRowsRenormDispatch } from '../../src/sae/gpu/adam';
 import { latentBackwardDispatch } from '../../src/sae/gpu/backward';
-import { cscDispatches, scanDispatch } from '../../src/sae/gpu/counting-sort';
+import { cscChunks, cscDispatches, scanDispatch } from '../../src/sae/gpu/counting-sort';
 import { saeDimsBlock, scalarsBlock, stepInfoBlock } from '../../src/sae/gpu/layout';
 import { makeDispatch } from '../../src/sae/gpu/op';
 import { clipDispatches, columnMomentsLength, columnVarianceDispatches } from '../../src/sae/gpu/reduce';
@@ -150,7 +150,7 @@ describe('counting_sort.wgsl', () => {
 
   it('per-latent lists sorted by row with main/aux flags; steps_since_fired updated', async () => {
     const { device, scope } = gpu;
-    const [rows, cols] = [37, 300];
+    const [rows, cols] = [601, 300];
     const words = Math.ceil(cols / 32);
     const rng = new Prng(5);
     const main = new Uint32Array(rows * words);
@@ -170,6 +170,7 @@ describe('counting_sort.wgsl', () => {
       mask_aux: scope.upload('aux', aux),
       pre: scope.upload('pre', pre),
       ssf: scope.upload('ssf', ssf),
+      chunk_count: scope.storage('chunk count', cols * cscChunks(rows) * 4),
       lat_count: scope.storage('count', cols * 4),
       lat_offset: scope.storage('offset', (cols + 1) * 4),
       csc: scope.storage('csc', 2 * rows * cols * 4),

@@ -45,7 +45,7 @@ export function buildStepPlan(device: GPUDevice, cfg: SaeConfig, p: PersistentBu
     out.push(sparseDecodeDispatch(scope, B, dIn, { dims, x: bb.x, b_dec: P.b_dec, w_dec: P.w_dec, row_ptr: s.rowPtrMain, ent: s.entMain, x_hat: bb.xHat, gx: bb.gx, row_stats: bb.rowStats }));
     out.push(auxDecodeDispatch(scope, B, dIn, { dims, x: bb.x, x_hat: bb.xHat, w_dec: P.w_dec, row_ptr: s.rowPtrAux, ent: s.entAux, scalars: p.scalars, gx: bb.gx, row_stats: bb.rowStats }));
     // backward per latent (with the decoder projection) over the counting-sorted lists
-    out.push(...cscDispatches(scope, 'csc', B, dSae, { dims, mask_main: s.maskMain, mask_aux: s.maskAux, pre: bb.pre, ssf: p.ssf, lat_count: s.latCount, lat_offset: s.latOffset, csc: s.csc }));
+    out.push(...cscDispatches(scope, 'csc', B, dSae, { dims, mask_main: s.maskMain, mask_aux: s.maskAux, pre: bb.pre, ssf: p.ssf, chunk_count: s.chunkCount, lat_count: s.latCount, lat_offset: s.latOffset, csc: s.csc }));
     out.push(
       latentBackwardDispatch(scope, dIn, dSae, { dims, step_info, lat_offset: s.latOffset, csc: s.csc, gx: bb.gx, x_in: bb.xIn, w_dec: P.w_dec, g_wdec: G.w_dec, g_wenc: G.w_enc_t, g_benc: G.b_enc }),
     );

@@ -5,6 +5,7 @@
 import { GpuScope } from '../../gpu/scope';
 import type { SaeConfig } from '../config';
 import { splitsFor } from './backward';
+import { cscChunks } from './counting-sort';
 import { METRICS_WIDTH, ROW_STATS, SCALARS_WORDS, isSparse } from './layout';
 import { clipPartialsLength, columnMomentsLength } from './reduce';
 
@@ -93,6 +94,7 @@ export interface SparseBuffers {
   entAux: GPUBuffer;
   rowPtrAux: GPUBuffer;
   maskAux: GPUBuffer;
+  chunkCount: GPUBuffer;
   latCount: GPUBuffer;
   latOffset: GPUBuffer;
   csc: GPUBuffer;
@@ -155,6 +157,7 @@ export function allocateBatch(device: GPUDevice, cfg: SaeConfig, capacity: numbe
       entAux: f('aux list', 2 * B * kAux),
       rowPtrAux: f('aux rows', 2 * B),
       maskAux: f('aux mask', B * words),
+      chunkCount: f('latent counts per row chunk', cfg.d_sae * cscChunks(B)),
       latCount: f('latent counts', cfg.d_sae),
       latOffset: f('latent offsets', cfg.d_sae + 1),
       csc: f('per-latent list', 2 * B * (k + kAux)),
