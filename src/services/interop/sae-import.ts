@@ -4,7 +4,7 @@
 // so folded decoder norms, half-precision tensors and BatchTopK thresholds need no special case there.
 // Blob first, row last: a failed row write deletes the blob, so an import never leaves half an SAE.
 import type { SaeRecord } from '../../domain/entities';
-import { checkCompatibility, InteropError, importSaeLensFiles, importSaeLensFromHub, importSaeLensZip, type Compatibility, type ImportFile, type SaeLensImport } from '../../interop';
+import { checkCompatibility, equivalentHook, InteropError, importSaeLensFiles, importSaeLensFromHub, importSaeLensZip, type Compatibility, type ImportFile, type SaeLensImport } from '../../interop';
 import { SAELENS_WEIGHTS_FILENAME, saeLensFiles, toSaeLens } from '../../sae/formats/saelens';
 import type { BlobStore } from '../../store/blob-store';
 import { blobKey } from '../../store/blob-key';
@@ -104,8 +104,12 @@ function chooseAttachment(preview: Pick<SaeImportPreview, 'imported' | 'models'>
   if (!entry) throw new InteropError('invalid-option', 'The chosen model is not in the studio (or is not ready).', 'Choose another model, or import without one.');
   const dims = entry.compatibility.problems.find((p) => p.field === 'd_in');
   if (dims) throw new InteropError('wrong-dims', dims.message, 'Choose the model the SAE was trained on, or import it without a model.');
-  const chosenHook = hook ?? entry.compatibility.hook ?? preview.imported.hookName ?? undefined;
-  if (chosenHook !== undefined && !entry.model.hookPoints.includes(chosenHook) && entry.model.hookPoints.length > 0) {
+  let chosenHook = hook ?? entry.compatibility.hook ?? preview.imported.hookName ?? undefined;
+  const known = entry.model.hookPoints;
+  // blocks.L.hook_resid_pre and blocks.(L−1).hook_resid_post are one tensor: take the name the model uses
+  const other = chosenHook === undefined ? null : equivalentHook(chosenHook);
+  if (chosenHook !== undefined && !known.includes(chosenHook) && other !== null && known.includes(other)) chosenHook = other;
+  if (chosenHook !== undefined && !known.includes(chosenHook) && known.length > 0) {
     throw new InteropError('invalid-option', `The model ${entry.model.name} has no hook point ${chosenHook}.`, 'Choose one of its hook points.');
   }
   return chosenHook === undefined ? { modelId: entry.model.id } : { modelId: entry.model.id, hook: chosenHook };

@@ -4,7 +4,7 @@ import { unzipSync, zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectBytes, InteropError } from '../../../src/interop';
 import { readSaeLensFolder } from '../../../src/sae/formats/saelens';
-import { importSae, previewSaeImport, saveImportedSae } from '../../../src/services/interop/sae-import';
+import { compareWithModels, importSae, previewSaeImport, saveImportedSae } from '../../../src/services/interop/sae-import';
 import { parseFeatureList, saeLensExport } from '../../../src/services/interop/sae-export';
 import { openDatabase, useDatabase, type MiStudioDatabase } from '../../../src/store/db';
 import { IdbBlobStore } from '../../../src/store/idb-blob-store';
@@ -91,5 +91,17 @@ describe('parseFeatureList', () => {
     expect(parseFeatureList('3, 1 5-7')).toEqual([3, 1, 5, 6, 7]);
     expect(() => parseFeatureList('3, x')).toThrow(/not a feature number/);
     expect(() => parseFeatureList('7-5')).toThrow(/ends before/);
+  });
+});
+
+describe('attaching to a model', () => {
+  it('takes the model’s name for the same residual tensor, and refuses a hook the model lacks', async () => {
+    const preview = await previewSaeImport({ kind: 'files', files: files() }, blobs);
+    const model = { id: 'm1', name: 'tiny', dModel: 32, hookPoints: ['blocks.0.hook_resid_pre', 'blocks.1.hook_resid_pre'] };
+    const withModel = { ...preview, models: compareWithModels(preview.imported, [model]) };
+    expect(withModel.models[0]!.compatibility.compatible).toBe(true);
+    const sae = await saveImportedSae(withModel, { name: 'x', modelId: 'm1', hook: 'blocks.0.hook_resid_post' }, blobs);
+    expect(sae).toMatchObject({ modelId: 'm1', hook: 'blocks.1.hook_resid_pre' });
+    await expect(saveImportedSae(withModel, { name: 'y', modelId: 'm1', hook: 'blocks.5.hook_mlp_out' }, blobs)).rejects.toMatchObject({ code: 'invalid-option' });
   });
 });
