@@ -3,6 +3,7 @@ import { defineConfig, devices } from '@playwright/test';
 // Real-browser tests: Debian's Chromium with WebGPU. Headless Chromium here gets SwiftShader (a CPU Vulkan),
 // so GPU work is slow: timeouts are generous and specs keep their shapes small. `npm test` builds first.
 const PORT = 4173;
+export const HUB_PORT = 5183;
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -18,12 +19,21 @@ export default defineConfig({
     trace: 'retain-on-failure',
     serviceWorkers: 'allow',
   },
-  webServer: {
-    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
-    url: `http://127.0.0.1:${PORT}`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
-  },
+  webServer: [
+    {
+      command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+      url: `http://127.0.0.1:${PORT}`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+    {
+      // a local stand-in for the Hugging Face Hub serving test/fixtures/hub (the Models page adds the tiny model from it)
+      command: `node scripts/hub-server.mjs --port ${HUB_PORT}`,
+      url: `http://127.0.0.1:${HUB_PORT}/api/whoami-v2`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 30_000,
+    },
+  ],
   projects: [
     {
       name: 'chromium',

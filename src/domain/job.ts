@@ -10,7 +10,8 @@ export type JobKind =
   | 'extract-features'
   | 'evaluate'
   | 'generate'
-  | 'try-prompt'; // one forward pass of a model on a prompt (the model card's "Try it")
+  | 'try-prompt' // one forward pass of a model on a prompt (the model card's "Try it")
+  | 'analyse-model'; // reads an imported model's graph for hook points
 
 /** Which worker runs a job: one GPU job at a time, IO jobs beside it. */
 export type JobLane = 'gpu' | 'io';

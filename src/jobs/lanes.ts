@@ -10,6 +10,7 @@ export const JOB_LANES: Readonly<Record<JobKind, JobLane>> = {
   generate: 'gpu',
   'try-prompt': 'gpu',
   'download-model': 'io',
+  'analyse-model': 'io',
   'import-dataset': 'io',
   tokenize: 'io',
 };

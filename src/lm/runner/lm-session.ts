@@ -54,6 +54,8 @@ export class LmSession {
     const sessionOptions: OrtModule.InferenceSession.SessionOptions = {
       executionProviders: options.device ? [{ name: 'webgpu', device: options.device }] : ['wasm'],
       graphOptimizationLevel: 'all',
+      // warnings (e.g. shape ops placed on the CPU) are expected and would read as errors in the console
+      logSeverityLevel: 3,
       ...(options.externalData?.length ? { externalData: options.externalData.map((f) => ({ path: f.path, data: f.data })) } : {}),
       ...(options.device && options.outputsOnGpu ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
     };
