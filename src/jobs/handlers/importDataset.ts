@@ -28,7 +28,7 @@ import { datasetRepo, setDatasetStatus } from '../../store/repos/datasets';
 import type { RecordPatch } from '../../store/repository';
 import { DocumentPartBuilder, type PartLimits } from '../../services/datasets/document-parts';
 import { collectIssues, datasetStatsOf, emptyImportStats, mergeImportStats } from '../../services/datasets/import-stats';
-import { documentPartKey, documentsPrefix, uploadsPrefix } from '../../services/datasets/keys';
+import { documentPartKey, documentsPrefix } from '../../services/datasets/keys';
 import type { JobContext, JobHandler, JobOutcome, ProgressUpdate, StopRequest } from '../handlers';
 import type { IoLaneEnv } from '../ioLane';
 import { AssetGoneError, deleteBlobsUnder, enterRunning, formatByteCount, formatCount, ProgressThrottle, recordFailure, type AssetStatusAccess } from './importDatasetShared';
@@ -228,7 +228,8 @@ export async function runImportDataset(ctx: JobContext<unknown>, deps: ImportDep
     return await complete(deps, datasetId, source, checkpoint);
   } catch (error) {
     if (error instanceof AssetGoneError) {
-      await removeDatasetBlobs(blobs, datasetId);
+      await deleteBlobsUnder(blobs, documentsPrefix(datasetId));
+      if (source.kind === 'upload') await blobs.delete(source.blobKey);
       return { status: 'stopped' };
     }
     await recordFailure(asset, error);
@@ -343,14 +344,9 @@ async function complete(deps: ImportDeps, datasetId: string, source: ImportSourc
     issues: checkpoint.issues,
   };
   await setDatasetStatus(datasetId, 'ready', patch);
-  if (source.kind === 'upload') await deleteBlobsUnder(blobs, uploadsPrefix(datasetId));
+  if (source.kind === 'upload') await blobs.delete(source.blobKey);
   const left = stats.malformed > 0 ? `; ${formatCount(stats.malformed)} malformed record${stats.malformed === 1 ? '' : 's'} left out` : '';
   return { status: 'completed', message: `Imported ${formatCount(rows)} documents (${formatCount(stats.chars)} characters)${left}.` };
-}
-
-async function removeDatasetBlobs(blobs: BlobStore, datasetId: string): Promise<void> {
-  await deleteBlobsUnder(blobs, documentsPrefix(datasetId));
-  await deleteBlobsUnder(blobs, uploadsPrefix(datasetId));
 }
 
 /** The IO lane's handler: the page's BlobStore and the global fetch. */

@@ -1,7 +1,7 @@
 // Use-cases on datasets: import a local file or a Hub split (queued as an IO job), list, read pages of
 // documents, search them, import again after a failure, delete with everything derived from them.
 //
-// A local file is first copied into the BlobStore (uploads/<datasetId>/<name>) and the job reads that copy:
+// A local file is first copied into the BlobStore (uploads/<uploadId>/<name>) and the job reads that copy:
 // a File in the job's parameters would not survive every browser's storage and the user would have to
 // pick it again after a reload. The copy streams, so a 1 GB file never sits in memory; it is removed once
 // the import completes (and kept after a failure or cancel, so "Import again" needs no file).
@@ -19,7 +19,7 @@ import { tokenizationsOf } from '../../store/repos/tokenizations';
 import { enqueueJob } from '../jobs';
 import { deleteTokenization } from '../tokenization/tokenizations';
 import { readDocuments, readPartAll, type StoredDocument } from './document-parts';
-import { documentsPrefix, uploadKey, uploadsPrefix } from './keys';
+import { documentsPrefix, uploadKey } from './keys';
 import { assetDisplayStatus, type AssetDisplayStatus } from './status';
 
 export class DatasetActionError extends Error {
@@ -94,6 +94,16 @@ export async function importLocalDataset(request: LocalImportRequest, options: B
   checkSpec(request.spec);
   if (request.file.size === 0) throw new DatasetImportError('empty', 'The file is empty.', 'Choose a file that contains text.');
   const blobs = options.blobs ?? (await openBlobStore());
+  const key = uploadKey(crypto.randomUUID(), sanitizeKeySegment(request.fileName));
+  try {
+    const writeOptions: BlobWriteOptions = {};
+    if (options.onProgress) writeOptions.onProgress = options.onProgress;
+    if (options.signal) writeOptions.signal = options.signal;
+    await blobs.write(key, request.file, writeOptions);
+  } catch (error) {
+    await blobs.delete(key).catch(() => undefined);
+    throw error;
+  }
   const dataset = await datasetRepo.create({
     name: request.name?.trim() || request.fileName,
     source: localSource(request.fileName, request.spec),
@@ -103,18 +113,6 @@ export async function importLocalDataset(request: LocalImportRequest, options: B
     bytes: 0,
     importOptions: importOptionsOf(request.spec),
   });
-  const key = uploadKey(dataset.id, sanitizeKeySegment(request.fileName));
-  try {
-    const writeOptions: BlobWriteOptions = {};
-    if (options.onProgress) writeOptions.onProgress = options.onProgress;
-    if (options.signal) writeOptions.signal = options.signal;
-    await blobs.write(key, request.file, writeOptions);
-  } catch (error) {
-    // nothing was imported: leave no trace of the attempt
-    await blobs.delete(key).catch(() => undefined);
-    await datasetRepo.delete(dataset.id);
-    throw error;
-  }
   const job = await enqueueImport(dataset, { kind: 'upload', blobKey: key, fileName: request.fileName, spec: request.spec });
   return { dataset, job };
 }
@@ -209,15 +207,26 @@ async function cancelJobsOf(subjectId: string): Promise<void> {
   }
 }
 
+/** The staged copies of a dataset's local file (one per import attempt that still has it). */
+async function uploadKeysOf(datasetId: string): Promise<string[]> {
+  const keys = new Set<string>();
+  for (const job of await datasetJobs(datasetId)) {
+    if (job.kind !== 'import-dataset') continue;
+    const { source } = job.params as ImportDatasetParams;
+    if (source.kind === 'upload') keys.add(source.blobKey);
+  }
+  return [...keys];
+}
+
 /** Deletes the dataset, its tokenizations and all their blobs (documents, staged upload, token windows). */
 export async function deleteDataset(datasetId: string, blobs?: BlobStore): Promise<void> {
   const store = blobs ?? (await openBlobStore());
   await cancelJobsOf(datasetId);
   for (const t of await tokenizationsOf({ datasetId })) await deleteTokenization(t.id, store);
+  const uploads = await uploadKeysOf(datasetId);
   await datasetRepo.delete(datasetId);
-  for (const prefix of [documentsPrefix(datasetId), uploadsPrefix(datasetId)]) {
-    for (const key of await store.list(prefix)) await store.delete(key);
-  }
+  for (const key of await store.list(documentsPrefix(datasetId))) await store.delete(key);
+  for (const key of uploads) await store.delete(key);
 }
 
 export interface DocumentPage {

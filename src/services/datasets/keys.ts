@@ -12,15 +12,13 @@ export function documentPartKey(datasetId: string, part: number): string {
 }
 
 /**
- * A local file copied into the store before its import job starts: the job reads it from there, so the
- * import survives a reload and resumes without asking for the file again. Removed once the import is done.
+ * A local file copied into the store before its import job is queued: the job reads it from there, so the
+ * import survives a reload and resumes without asking for the file again. Its folder is a fresh id, not the
+ * dataset's: the dataset is recorded only once the copy is complete, so a page closed mid-copy leaves no
+ * dataset behind (and the BlobStore's unfinished write is only a temporary). Removed once the import is done.
  */
-export function uploadsPrefix(datasetId: string): string {
-  return `${blobKey('uploads', datasetId)}/`;
-}
-
-export function uploadKey(datasetId: string, fileName: string): string {
-  return blobKey('uploads', datasetId, fileName);
+export function uploadKey(uploadId: string, fileName: string): string {
+  return blobKey('uploads', uploadId, fileName);
 }
 
 export function tokenizationPrefix(tokenizationId: string): string {

@@ -14,7 +14,7 @@ import { datasetRepo } from '../../../src/store/repos/datasets';
 import { getJob, setStatus } from '../../../src/store/repos/jobs';
 import { cancelJob } from '../../../src/services/jobs';
 import { deleteDataset, importAgain, importLocalDataset, readDocumentPage, searchDocuments } from '../../../src/services/datasets/datasets';
-import { documentsPrefix, uploadsPrefix } from '../../../src/services/datasets/keys';
+import { documentsPrefix } from '../../../src/services/datasets/keys';
 import { claimIo, failure, fakeContext, FIXTURES, fixtureFile, textFile, useStores } from './kit';
 
 const TXT_LINES = readFileSync(resolve(FIXTURES, 'datasets/tiny.txt'), 'utf8')
@@ -42,7 +42,7 @@ describe('import-dataset job', () => {
     expect(d.stats).toMatchObject({ empty: 0, malformed: 0, minChars: Math.min(...TXT_LINES.map((l) => l.length)), sourceBytes: 6988 });
     expect(d.stats!.lengthHistogram.counts.reduce((a, b) => a + b, 0)).toBe(200);
     expect(d.bytes).toBe(d.parts!.reduce((s, p) => s + p.bytes, 0));
-    expect(await blobs().list(uploadsPrefix(datasetId))).toEqual([]);
+    expect(await blobs().list('uploads/')).toEqual([]);
     expect(await blobs().list(documentsPrefix(datasetId))).toHaveLength(4);
     const page = await readDocumentPage(d, 6, 10, blobs());
     expect(page.total).toBe(200);
@@ -101,7 +101,7 @@ describe('import-dataset job', () => {
     expect((outcome as Error).message).toMatch(/^Line 3: /);
     const failed = (await datasetRepo.get(datasetId))!;
     expect(failed).toMatchObject({ status: 'failed', error: expect.stringMatching(/^Line 3: /), errorAction: expect.stringMatching(/skip malformed lines/) });
-    expect(await blobs().list(uploadsPrefix(datasetId))).toHaveLength(1);
+    expect(await blobs().list('uploads/')).toHaveLength(1);
     await setStatus(job.id, 'failed', { error: { message: (outcome as Error).message } }); // as the runner records it
 
     await importAgain(datasetId, { onMalformed: 'skip' }, blobs());
@@ -133,6 +133,15 @@ describe('import-dataset job', () => {
     const intact = (await datasetRepo.get(good.datasetId))!;
     expect(intact.status).toBe('ready');
     expect((await readDocumentPage(intact, 0, 200, blobs())).documents).toHaveLength(200);
+  });
+
+  it('records a local dataset only once its file is copied: an aborted copy leaves nothing', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('The page closed.'));
+    const error = await failure(importLocalDataset({ file: fixtureFile('datasets/tiny.txt'), fileName: 'tiny.txt', spec: { format: 'txt' } }, { blobs: blobs(), signal: controller.signal }));
+    expect(error.message).toBe('The page closed.');
+    expect(await datasetRepo.all()).toEqual([]);
+    expect(await blobs().list()).toEqual([]);
   });
 
   it('honours a row limit', async () => {
@@ -173,7 +182,7 @@ describe('import-dataset job', () => {
     await cancelJob(job.id); // what the user did
     expect(await datasetRepo.get(dataset.id)).toMatchObject({ status: 'failed', error: 'The import was cancelled.' });
     expect(await blobs().list(documentsPrefix(dataset.id))).toEqual([]);
-    expect(await blobs().list(uploadsPrefix(dataset.id))).toHaveLength(1);
+    expect(await blobs().list('uploads/')).toHaveLength(1);
 
     await importAgain(dataset.id, {}, blobs());
     await runImportDataset(fakeContext(await claimIo()).ctx, deps);
