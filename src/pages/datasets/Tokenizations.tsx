@@ -57,6 +57,7 @@ function TokenizeForm(props: { dataset: DatasetRecord; models: ModelRecord[] }) 
   const [bos, setBos] = createSignal<TokenizationSettings['bos']>('window');
   const [eos, setEos] = createSignal(true);
   const [stride, setStride] = createSignal('');
+  const [overflow, setOverflow] = createSignal(false);
   const [error, setError] = createSignal<ShownError | null>(null);
   const [busy, setBusy] = createSignal(false);
 
@@ -68,6 +69,7 @@ function TokenizeForm(props: { dataset: DatasetRecord; models: ModelRecord[] }) 
     const strideText = stride().trim();
     const settings: TokenizationSettings = { mode: mode(), bos: bos(), appendEos: eos() };
     if (strideText !== '') settings.stride = Number(strideText);
+    if (mode() === 'truncate' && overflow()) settings.overflow = true;
     setBusy(true);
     try {
       await startTokenization({ datasetId: props.dataset.id, modelId: modelId(), contextLength, settings });
@@ -126,6 +128,11 @@ function TokenizeForm(props: { dataset: DatasetRecord; models: ModelRecord[] }) 
             />{' '}
             one per window, cut and padded
           </label>
+          <Show when={mode() === 'truncate'}>
+            <label>
+              <input type="checkbox" checked={overflow()} onChange={(e) => setOverflow(e.currentTarget.checked)} /> continue long documents into more windows
+            </label>
+          </Show>
           <label>
             <input type="checkbox" checked={eos()} onChange={(e) => setEos(e.currentTarget.checked)} /> end-of-sequence after each document
           </label>
@@ -208,7 +215,8 @@ function settingsLabel(settings: TokenizationSettings | undefined): string {
   const mode = settings.mode === 'pack' ? 'documents packed' : 'one document per window';
   const eos = settings.appendEos ? 'EOS after each document' : 'no EOS';
   const stride = settings.stride === undefined ? 'no overlap' : `stride ${settings.stride}`;
-  return `${mode} · ${bos} · ${eos} · ${stride}`;
+  const overflow = settings.overflow ? ' · long documents continue' : '';
+  return `${mode}${overflow} · ${bos} · ${eos} · ${stride}`;
 }
 
 function TokenizationStats(props: { row: TokenizationRow; stats: NonNullable<TokenizationRow['tokenization']['stats']> }) {
