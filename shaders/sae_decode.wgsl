@@ -28,8 +28,20 @@ struct RowParams {
 @group(0) @binding(12) var<storage, read> z: array<f32>; // dense [rows, d_sae]
 @group(0) @binding(13) var<storage, read> norms: array<f32>; // ‖W_dec[j]‖
 @group(0) @binding(14) var<storage, read_write> x_in: array<f32>; // [rows, d_in]
+@group(0) @binding(15) var<storage, read> x_f16: array<u32>; // [rows, d_in] as f16, two per word
+@group(0) @binding(16) var<storage, read_write> x_out: array<f32>; // [rows, d_in]
 
 var<workgroup> ent_sh: array<vec2u, WG>;
+
+// x = f32 of an f16 batch (unpack2x16float is core WGSL: no shader-f16 needed), elementwise.
+@compute @workgroup_size(WG)
+fn unpack_f16(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) t: u32) {
+  let i = linear_group(wg, nwg) * WG + t;
+  if (i >= params.rows * dims.d_in) {
+    return;
+  }
+  x_out[i] = unpack2x16float(x_f16[i / 2u])[i % 2u];
+}
 
 // x_in = x − b_dec (or x), elementwise.
 @compute @workgroup_size(WG)

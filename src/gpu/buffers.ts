@@ -19,7 +19,7 @@ export function createBuffer(device: GPUDevice, label: string, bytes: number, us
   return device.createBuffer({ label, size: paddedSize(bytes), usage });
 }
 
-export type TypedData = Float32Array | Uint32Array | Int32Array;
+export type TypedData = Float32Array | Uint32Array | Int32Array | Uint16Array;
 
 /** A storage buffer holding `data` (padded with zeros to 16 bytes). */
 export function uploadBuffer(device: GPUDevice, label: string, data: TypedData, usage: number = storageUsage()): GPUBuffer {
@@ -30,8 +30,9 @@ export function uploadBuffer(device: GPUDevice, label: string, data: TypedData, 
   return buffer;
 }
 
-/** writeBuffer for typed arrays of any length (writeBuffer needs a multiple of 4 bytes, which these are). */
+/** writeBuffer of a typed array (writeBuffer needs a multiple of 4 bytes: an even length for Uint16Array). */
 export function writeData(device: GPUDevice, buffer: GPUBuffer, data: TypedData, byteOffset = 0): void {
+  if (data.byteLength % 4 !== 0) throw new RangeError(`writeData needs a multiple of 4 bytes, got ${data.byteLength}.`);
   device.queue.writeBuffer(buffer, byteOffset, data.buffer, data.byteOffset, data.byteLength);
 }
 

@@ -40,6 +40,40 @@ describe('GpuSaeTrainer API', () => {
     }
   });
 
+  it('takes f16 batches (Uint16Array bits or a GPU buffer), odd element counts included', async () => {
+    const cfg = validateSaeConfig({ ...topk, d_in: 7 });
+    const init = initSaeParams(cfg, { seed: 7 });
+    const B = 3;
+    // values k/64 are exact in f16
+    const values = Float32Array.from({ length: B * cfg.d_in }, (_, i) => (((i * 37) % 257) - 128) / 64);
+    const f16Bits = (v: number) => {
+      if (v === 0) return 0;
+      const e = Math.floor(Math.log2(Math.abs(v)));
+      return ((v < 0 ? 0x8000 : 0) | ((e + 15) << 10) | Math.round((Math.abs(v) / 2 ** e - 1) * 1024)) & 0xffff;
+    };
+    const bits = Uint16Array.from(values, f16Bits);
+    const padded = new Uint16Array(4 + bits.length + 1);
+    padded.set(bits, 4);
+    const buffer = gpu.scope.upload('f16 batch', padded);
+    const states = [];
+    for (const feed of ['f32', 'f16 array', 'f16 buffer'] as const) {
+      const trainer = await GpuSaeTrainer.create(gpu.device, cfg, init);
+      try {
+        for (let s = 0; s < 2; s++) {
+          if (feed === 'f32') trainer.step(values, B);
+          else if (feed === 'f16 array') trainer.step(bits, B);
+          else trainer.step(buffer, B, 8, 'f16');
+        }
+        await trainer.readMetrics();
+        states.push(await trainer.getState());
+      } finally {
+        trainer.destroy();
+      }
+    }
+    expect(states[1]!.params).toEqual(states[0]!.params);
+    expect(states[2]!.params).toEqual(states[0]!.params);
+  });
+
   it('delivers metrics to a callback every metricsInterval steps, in order', async () => {
     const delivered: { first: number; metrics: StepMetrics[] }[] = [];
     const trainer = await GpuSaeTrainer.create(gpu.device, topk, initSaeParams(topk, { seed: 2 }), {
@@ -131,6 +165,9 @@ describe('GpuSaeTrainer API', () => {
     try {
       expect(() => trainer.step(new Float32Array(7), 2)).toThrow(GpuTrainerInputError);
       expect(() => trainer.step(new Float32Array(12), 0)).toThrow(/positive integer/);
+      expect(() => trainer.step(new Uint16Array(12), 2, 0, 'f32')).toThrow(/Uint16Array/);
+      const small = gpu.scope.storage('small', 16);
+      expect(() => trainer.step(small, 2)).toThrow(/has no 48 bytes at offset 0/);
     } finally {
       trainer.destroy();
     }

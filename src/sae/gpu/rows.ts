@@ -16,6 +16,12 @@ export function inputMinusBiasDispatch(scope: GpuScope, rows: number, dIn: numbe
   return makeDispatch(scope, 'x_in', spec('input_minus_bias'), { params, ...b }, grid(scope, Math.ceil((rows * dIn) / WG)));
 }
 
+/** x = f32 of an f16 batch (two halves per u32 word, little-endian). */
+export function unpackF16Dispatch(scope: GpuScope, rows: number, dIn: number, b: { dims: GPUBuffer; x_f16: GPUBuffer; x_out: GPUBuffer }): Dispatch {
+  const params = rowParams(scope, 'unpack f16', rows);
+  return makeDispatch(scope, 'unpack f16', spec('unpack_f16'), { params, ...b }, grid(scope, Math.ceil((rows * dIn) / WG)));
+}
+
 export interface SparseDecodeBuffers {
   dims: GPUBuffer;
   x: GPUBuffer;

@@ -10,13 +10,15 @@ import { bdecGradDispatches, colReduceJumpReluDispatch, colReduceReluDispatch, l
 import { cscDispatches } from './counting-sort';
 import { matmulDispatch, type MatmulTiling } from './matmul';
 import { clipDispatches, columnVarianceDispatches, finalizeMetricsDispatch } from './reduce';
-import { auxDecodeDispatch, denseRowsDispatch, inputMinusBiasDispatch, sparseDecodeDispatch } from './rows';
+import { auxDecodeDispatch, denseRowsDispatch, inputMinusBiasDispatch, sparseDecodeDispatch, unpackF16Dispatch } from './rows';
 import { batchTopkDispatches, topkRowsDispatch } from './select';
 import { paramKeys, paramLengths, type BatchBuffers, type PersistentBuffers } from './workspace';
 
 export interface StepPlan {
   rows: number;
   dispatches: Dispatch[];
+  /** run first when the batch arrives as f16 (into BatchBuffers.xF16) */
+  unpackF16: Dispatch;
   /** the plan's own uniform buffers */
   scope: GpuScope;
 }
@@ -91,5 +93,6 @@ export function buildStepPlan(device: GPUDevice, cfg: SaeConfig, p: PersistentBu
     if (k === 'w_dec' && cfg.normalize_decoder) out.push(adamRowsRenormDispatch(scope, 'adam W_dec', dSae, dIn, b));
     else out.push(adamDispatch(scope, `adam ${k}`, lengths[k], b));
   }
-  return { rows, dispatches: out, scope };
+  const unpackF16 = unpackF16Dispatch(scope, B, dIn, { dims, x_f16: bb.xF16, x_out: bb.x });
+  return { rows, dispatches: out, unpackF16, scope };
 }

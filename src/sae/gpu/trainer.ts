@@ -39,6 +39,16 @@ export interface GpuStepInternals {
 
 const PARAM_NAME: Record<ParamKey, ParamName> = { w_enc_t: 'W_enc', b_enc: 'b_enc', w_dec: 'W_dec', b_dec: 'b_dec', log_thr: 'log_threshold' };
 
+function isGpuBuffer(v: GPUBuffer | Float32Array | Uint16Array): v is GPUBuffer {
+  return !ArrayBuffer.isView(v);
+}
+
+function padToEven(a: Uint16Array): Uint16Array {
+  const out = new Uint16Array(a.length + 1);
+  out.set(a);
+  return out;
+}
+
 function isTrainerState(v: SaeParams | TrainerState): v is TrainerState {
   return 'params' in v && 'adamM' in v;
 }
@@ -123,18 +133,27 @@ export class GpuSaeTrainer {
   }
 
   /**
-   * Enqueues one training step on `batch` ([B, d_in] row-major f32: a Float32Array, or a GPUBuffer on this
-   * device with COPY_SRC usage, read from `byteOffset`). Returns at once. Throws TrainingDivergedError once
-   * a readback has shown that an earlier step diverged.
+   * Enqueues one training step on `batch`, [B, d_in] row-major: a Float32Array; a Uint16Array of f16 bits;
+   * or a GPUBuffer on this device (COPY_SRC usage) holding f32, or f16 with dtype 'f16', from `byteOffset`
+   * (a multiple of 4). Returns at once. Throws TrainingDivergedError once a readback has shown that an
+   * earlier step diverged.
    */
-  step(batch: GPUBuffer | Float32Array, B: number, byteOffset = 0): void {
+  step(batch: GPUBuffer | Float32Array | Uint16Array, B: number, byteOffset = 0, dtype: 'f32' | 'f16' = batch instanceof Uint16Array ? 'f16' : 'f32'): void {
     if (this.destroyed) throw new GpuTrainerInputError('This GPU trainer was destroyed.');
     if (this.failure) throw this.failure;
     if (this.divergedAt !== null) throw new TrainingDivergedError(this.divergedAt, []);
     const cfg = this.config;
     if (!Number.isInteger(B) || B < 1) throw new GpuTrainerInputError(`Batch size must be a positive integer (got ${B}).`);
-    if (batch instanceof Float32Array && batch.length !== B * cfg.d_in) {
-      throw new GpuTrainerInputError(`Batch has ${batch.length} values; ${B} rows of d_in=${cfg.d_in} need ${B * cfg.d_in}.`);
+    const n = B * cfg.d_in;
+    const f16 = dtype === 'f16';
+    if (!isGpuBuffer(batch)) {
+      if (batch.length !== n) throw new GpuTrainerInputError(`Batch has ${batch.length} values; ${B} rows of d_in=${cfg.d_in} need ${n}.`);
+      if ((batch instanceof Uint16Array) !== f16) throw new GpuTrainerInputError('An f16 batch comes as a Uint16Array of f16 bits, an f32 batch as a Float32Array.');
+    }
+    // bytes copied: f16 pairs fill whole words, so an odd count reads 2 bytes past the batch
+    const bytes = f16 ? Math.ceil(n / 2) * 4 : n * 4;
+    if (isGpuBuffer(batch) && (byteOffset % 4 !== 0 || byteOffset + bytes > batch.size)) {
+      throw new GpuTrainerInputError(`The batch buffer (${batch.size} bytes) has no ${bytes} bytes at offset ${byteOffset} (which must be a multiple of 4).`);
     }
     // validation errors of this step surface with the next metrics readback (see flush)
     this.device.pushErrorScope('validation');
@@ -144,10 +163,12 @@ export class GpuSaeTrainer {
       const bb = this.batch!;
       const step = this.stepCount;
       this.device.queue.writeBuffer(this.buffers.stepInfo, 0, stepInfoBlock(cfg, step, step - this.flushBase, B));
-      if (batch instanceof Float32Array) writeData(this.device, bb.x, batch);
+      const target = f16 ? bb.xF16 : bb.x;
+      if (batch instanceof Float32Array) writeData(this.device, target, batch);
+      else if (batch instanceof Uint16Array) writeData(this.device, target, n % 2 ? padToEven(batch) : batch);
       const encoder = this.device.createCommandEncoder({ label: `SAE step ${step}` });
-      if (!(batch instanceof Float32Array)) encoder.copyBufferToBuffer(batch, byteOffset, bb.x, 0, B * cfg.d_in * 4);
-      recordDispatches(encoder, plan.dispatches, this.profiler);
+      if (isGpuBuffer(batch)) encoder.copyBufferToBuffer(batch, byteOffset, target, 0, bytes);
+      recordDispatches(encoder, f16 ? [plan.unpackF16, ...plan.dispatches] : plan.dispatches, this.profiler);
       this.profiler?.endFrame(encoder);
       this.device.queue.submit([encoder.finish()]);
       submitted = true;

@@ -108,6 +108,8 @@ export interface BatchBuffers {
   /** rows the buffers hold */
   capacity: number;
   x: GPUBuffer;
+  /** an f16 batch before unpacking into x */
+  xF16: GPUBuffer;
   xIn: GPUBuffer;
   xHat: GPUBuffer;
   /** [2, B, d_in]: dL/dx_hat, then dAux/de_hat */
@@ -136,6 +138,7 @@ export function allocateBatch(device: GPUDevice, cfg: SaeConfig, capacity: numbe
     scope,
     capacity,
     x: f('x', B * cfg.d_in),
+    xF16: f('x (f16)', Math.ceil((B * cfg.d_in) / 2)),
     xIn: f('x_in', B * cfg.d_in),
     xHat: f('x_hat', B * cfg.d_in),
     gx: f('dL/dx_hat', 2 * B * cfg.d_in),
