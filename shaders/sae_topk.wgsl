@@ -184,8 +184,19 @@ fn topk_rows(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec
     want = min(dims.k_aux, scalars.n_dead);
   }
   let cols = dims.d_sae;
-  let sel = select_row(t, row * cols, cols, want);
   let start = row * params.cap;
+  if (want == 0u) {
+    // nothing to keep (AuxK without dead latents, the usual case): clear the row's bits without reading it
+    let words = (cols + 31u) / 32u;
+    for (var w = t; w < words; w += WG) {
+      mask[row * words + w] = 0u;
+    }
+    if (t == 0u) {
+      row_ptr[row] = vec2u(start, 0u);
+    }
+    return;
+  }
+  let sel = select_row(t, row * cols, cols, want);
   let n = compact_row(t, row, cols, sel.x, sel.y, start);
   if (t == 0u) {
     row_ptr[row] = vec2u(start, n);

@@ -90,7 +90,8 @@ describe('sae_topk.wgsl', () => {
         ssf: scope.upload('ssf', ssf),
         ent: scope.storage('ent', 2 * B * kAux * 4),
         row_ptr: scope.storage('row_ptr', 2 * B * 4),
-        mask: scope.storage('mask', B * Math.ceil(dSae / 32) * 4),
+        // stale bits from an earlier step must be cleared
+        mask: scope.upload('mask', new Uint32Array(B * Math.ceil(dSae / 32)).fill(0xffffffff)),
       };
       await run(device, [topkRowsDispatch(scope, 'aux', B, dSae, kAux, true, b)]);
       const got = denseFromLists(await readU32(device, b.row_ptr, 2 * B), await readU32(device, b.ent, 2 * B * kAux), B, dSae);
@@ -100,6 +101,8 @@ describe('sae_topk.wgsl', () => {
         for (const j of topIndices(row, Math.min(kAux, dead.length), dead)) want[r * dSae + j] = Math.max(row[j]!, 0);
       }
       expect(got, `n_dead = ${dead.length}`).toEqual(want);
+      const words = Math.ceil(dSae / 32);
+      expect(maskToDense(await readU32(device, b.mask, B * words), B, dSae)).toEqual([...want].map((v) => (v > 0 ? 1 : 0)));
     }
   });
 
