@@ -16,7 +16,7 @@ import { setTrainingStatus, trainingRepo } from '../../store/repos/trainings';
 import type { JobContext, JobOutcome } from '../handlers';
 import { loadLatestCheckpoint, saveTrainingCheckpoint } from './trainCheckpoints';
 import { createSaeFromTraining } from './trainSae';
-import { openBatchSource, scaleBatch, type BatchSource } from './trainSource';
+import { openBatchSource, scaleBatch, type BatchSource, type SourceOpener } from './trainSource';
 import { nonFiniteMetric, stateIsFinite, TrainingDivergedError, type StepTrainer, type TrainerFactory } from './trainTrainer';
 
 export interface TrainLoopDeps {
@@ -26,6 +26,8 @@ export interface TrainLoopDeps {
   now: () => number;
   /** time between stored progress/metric batches */
   flushIntervalMs?: number;
+  /** opens the training's activation source; default: synthetic only (openBatchSource) */
+  openSource?: SourceOpener;
 }
 
 export interface TrainJobParams {
@@ -119,7 +121,10 @@ class TrainingSession {
 
   async execute(): Promise<JobOutcome> {
     const id = this.training.id;
-    this.source = openBatchSource(this.training.source);
+    this.source = await (this.deps.openSource ?? openBatchSource)(this.training.source);
+    if (this.source.dIn !== undefined && this.source.dIn !== this.config.d_in) {
+      throw new TrainJobError(`The activations are ${this.source.dIn}-dimensional, but the SAE's d_in is ${this.config.d_in}. Create the training again with d_in = ${this.source.dIn}.`);
+    }
     await this.ctx.reportProgress({ phase: 'preparing', done: this.training.step, total: this.total, message: 'Preparing the trainer' });
 
     const loaded = await loadLatestCheckpoint(this.deps.blobs, id);
@@ -132,7 +137,7 @@ class TrainingSession {
       this.lastCheckpointStep = state.step;
       init = state;
     } else {
-      init = this.initialParams();
+      init = await this.initialParams();
       this.done = 0;
     }
     this.startStep = this.done;
@@ -150,7 +155,7 @@ class TrainingSession {
     while (this.done < this.total) {
       const stop = this.ctx.shouldStop();
       if (stop) return this.stop(stop);
-      trainer.step(scaleBatch(this.source.nextBatch(this.batch), this.inputScale), this.batch);
+      trainer.step(await this.source.nextBatch(this.batch, this.inputScale), this.batch);
       this.done++;
       if (this.mmcsDue(this.done)) await this.evaluateMmcs();
       this.consume();
@@ -166,13 +171,13 @@ class TrainingSession {
     return this.complete(state);
   }
 
-  private initialParams(): SaeParams {
+  private async initialParams(): Promise<SaeParams> {
     const t = this.training;
     const needSample = t.inputScaling === true || (t.bDecInit ?? 'zeros') !== 'zeros';
     if (!needSample) return initSaeParams(this.config, { seed: deriveSeed(t.seed, SEED_STREAM.init) });
     // drawn from the training source itself before step 0: a restart from scratch repeats it exactly
     const rows = INIT_SAMPLE_ROWS;
-    const sample = this.source.nextBatch(rows);
+    const sample = await this.source.sample(rows);
     if (t.inputScaling) this.inputScale = estimateInputScale(sample, rows, this.config.d_in);
     scaleBatch(sample, this.inputScale);
     return initSaeParams(this.config, { seed: deriveSeed(t.seed, SEED_STREAM.init), bDec: t.bDecInit ?? 'zeros', sample, sampleRows: rows });
@@ -333,5 +338,7 @@ class TrainingSession {
 
   dispose(): void {
     this.trainer?.destroy();
+    // a model source holds an ONNX Runtime session and GPU buffers
+    this.source?.destroy?.().catch(() => undefined);
   }
 }

@@ -13,8 +13,8 @@ export interface MetricsDelivery {
 }
 
 export interface StepTrainer {
-  /** queues one step on `batch` ([B, d_in]); never waits for the GPU */
-  step(batch: Float32Array, B: number): void;
+  /** queues one step on `batch` ([B, d_in]: an array, or a GPUBuffer on the trainer's device); never waits for the GPU */
+  step(batch: Float32Array | GPUBuffer, B: number): void;
   /** metrics read back since the previous call, in step order; never waits */
   takeMetrics(): MetricsDelivery[];
   /** how many steps' metrics have been delivered so far (counting from step 0) */
@@ -93,7 +93,7 @@ export class GpuStepTrainer implements StepTrainer {
     return this.delivered;
   }
 
-  step(batch: Float32Array, B: number): void {
+  step(batch: Float32Array | GPUBuffer, B: number): void {
     try {
       this.trainer.step(batch, B);
     } catch (e) {
