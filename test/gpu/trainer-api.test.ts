@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { KernelError } from '../../src/gpu/kernels';
 import { validateSaeConfig, type SaeConfig, type StepMetrics } from '../../src/sae/config';
-import { GpuTrainerInputError, TrainingDivergedError } from '../../src/sae/gpu/errors';
+import { GpuCapacityError, GpuTrainerInputError, TrainingDivergedError } from '../../src/sae/gpu/errors';
 import { GpuSaeTrainer } from '../../src/sae/gpu/trainer';
 import { initSaeParams } from '../../src/sae/init';
 import { ReferenceTrainer } from '../../src/sae/reference';
@@ -172,5 +172,9 @@ describe('GpuSaeTrainer API', () => {
       trainer.destroy();
     }
     expect(() => trainer.step(new Float32Array(12), 2)).toThrow(/destroyed/);
+    // a batch whose pre-activations exceed the device's binding limit, reported by create()
+    const rows = Math.ceil(gpu.device.limits.maxStorageBufferBindingSize / (topk.d_sae * 4)) + 1;
+    await expect(GpuSaeTrainer.create(gpu.device, topk, init, { batchSize: rows })).rejects.toThrow(GpuCapacityError);
+    await expect(GpuSaeTrainer.create(gpu.device, topk, init, { batchSize: rows })).rejects.toThrow(/Use at most \d+ rows per batch/);
   });
 });

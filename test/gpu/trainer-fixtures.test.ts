@@ -18,10 +18,10 @@ describe('GpuSaeTrainer replays the golden fixtures', () => {
     it(arch, async () => {
       const fx = loadFixture(arch);
       const exp = fx.expected!;
-      const trainer = await GpuSaeTrainer.create(gpu.device, fx.config, fixtureParams(fx), { metricsInterval: 4 });
+      const B = fx.batches[0]!.shape[0]!;
+      const trainer = await GpuSaeTrainer.create(gpu.device, fx.config, fixtureParams(fx), { metricsInterval: 4, batchSize: B });
       try {
         const batch = (i: number) => Float32Array.from(fx.batches[i]!.data);
-        const B = fx.batches[0]!.shape[0]!;
         const captured = trainer.captureNextStep();
         trainer.step(batch(0), B);
         const s0 = await captured;

@@ -26,6 +26,11 @@ export interface GpuTrainerOptions {
   profile?: boolean;
   /** override the matmul tile sizes chosen from device.limits */
   tiling?: MatmulTiling;
+  /**
+   * the batch size to expect: its buffers and kernels are then set up (and compiled) by create(), which
+   * reports any problem at once, instead of by the first step()
+   */
+  batchSize?: number;
 }
 
 /** A step's forward values and its gradients after the decoder projection (spec step 2), before clipping. */
@@ -124,7 +129,22 @@ export class GpuSaeTrainer {
       scope.destroy();
       throw new KernelError(`Could not set up GPU training buffers: ${err.message}`);
     }
-    return new GpuSaeTrainer(device, cfg, buffers, scope, state?.step ?? 0, options, { rngState: state?.rngState, inputScale: state?.inputScale });
+    const trainer = new GpuSaeTrainer(device, cfg, buffers, scope, state?.step ?? 0, options, { rngState: state?.rngState, inputScale: state?.inputScale });
+    if (options.batchSize !== undefined) {
+      device.pushErrorScope('validation');
+      let thrown: unknown = null;
+      try {
+        trainer.planFor(options.batchSize);
+      } catch (e) {
+        thrown = e;
+      }
+      const planError = await device.popErrorScope();
+      if (thrown !== null || planError) {
+        trainer.destroy();
+        throw thrown ?? new KernelError(`The GPU rejected the training kernels: ${planError!.message}`);
+      }
+    }
+    return trainer;
   }
 
   /** Steps enqueued so far (the next step's index). */
