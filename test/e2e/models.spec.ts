@@ -158,3 +158,33 @@ test('a model whose graph is not understood says so, and tensors can still be pi
   await card.getByTestId('prompt-run').click();
   await expect(card.getByTestId('next-token-row')).toHaveCount(10, { timeout: 60_000 });
 });
+
+test('without a WebGPU adapter, a prompt runs on the CPU (WebAssembly) and says so', async ({ playwright, baseURL }) => {
+  test.setTimeout(120_000);
+  // Chromium on Linux without --enable-unsafe-webgpu: navigator.gpu exists but hands out no adapter
+  const browser = await playwright.chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const context = await browser.newContext({ ...(baseURL ? { baseURL } : {}), serviceWorkers: 'block' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto('/models');
+    await page.getByTestId('model-files').setInputFiles(
+      ['model.onnx', 'config.json', 'tokenizer.json', 'tokenizer_config.json'].map((n) => resolve(FIXTURES, 'lm/tiny-gpt2', n)),
+    );
+    const card = page.getByTestId('model-card');
+    await expect(card.getByTestId('hook-layer-row')).toHaveCount(2, { timeout: 30_000 });
+    await card.getByTestId('prompt-input').fill('The big rabbit');
+    await card.getByTestId('prompt-run').click();
+    await expect(card.getByTestId('next-token-row')).toHaveCount(10, { timeout: 60_000 });
+    await expect(card.getByTestId('prompt-wasm-notice')).toContainText('ran on the CPU (WebAssembly)');
+    await expect(card.getByTestId('prompt-result')).toContainText('on the CPU');
+    expect(errors).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+});
