@@ -30,6 +30,8 @@ export function sessionFactory(ort: Ort, options: SessionFactoryOptions = {}): S
       const sessionOptions: OrtModule.InferenceSession.SessionOptions = {
         executionProviders: options.device ? [{ name: 'webgpu', device: options.device }] : ['wasm'],
         graphOptimizationLevel: options.optimization ?? 'all',
+        // warnings (e.g. shape ops placed on the CPU) are expected and would otherwise reach the console
+        logSeverityLevel: 3,
         ...(external ? { externalData: external.map((f) => ({ path: f.path, data: f.data })) } : {}),
       };
       const run = creating.then(

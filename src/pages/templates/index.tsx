@@ -4,19 +4,21 @@ import { useSearchParams } from '@solidjs/router';
 import { createSignal, Match, onMount, Show, Switch } from 'solid-js';
 import { PageHeader } from '../../components/PageHeader';
 import { ensureBuiltInTemplates } from '../../services/templates';
+import { PromptTemplatesTab } from '../steering/PromptTemplatesTab';
 import { ExtractionTab } from './ExtractionTab';
 import { TrainingTab } from './TrainingTab';
 import './templates.css';
 
-type Tab = 'training' | 'extraction';
+type Tab = 'training' | 'extraction' | 'prompt';
 const TABS: readonly { id: Tab; label: string }[] = [
   { id: 'training', label: 'Training' },
   { id: 'extraction', label: 'Extraction' },
+  { id: 'prompt', label: 'Prompts' },
 ];
 
 export default function TemplatesPage() {
   const [params, setParams] = useSearchParams<{ tab?: string }>();
-  const tab = (): Tab => (params.tab === 'extraction' ? 'extraction' : 'training');
+  const tab = (): Tab => (params.tab === 'extraction' || params.tab === 'prompt' ? params.tab : 'training');
   const [seedError, setSeedError] = createSignal('');
   // the lists wait for the built-ins, so they never flash "no templates" on a first visit
   const [ready, setReady] = createSignal(false);
@@ -53,6 +55,9 @@ export default function TemplatesPage() {
             </Match>
             <Match when={tab() === 'extraction'}>
               <ExtractionTab />
+            </Match>
+            <Match when={tab() === 'prompt'}>
+              <PromptTemplatesTab />
             </Match>
           </Switch>
         </Show>

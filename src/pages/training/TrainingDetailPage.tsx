@@ -17,6 +17,7 @@ import { RecoveryPanel } from './RecoveryPanel';
 import { formatTokensPerSecond, tokensPerSecond } from './TrainingCard';
 import { TrainingControls } from './TrainingControls';
 import './training.css';
+import { EvaluationPanel } from '../../components/EvaluationPanel';
 
 export default function TrainingDetailPage() {
   const params = useParams<{ id: string }>();
@@ -174,6 +175,8 @@ function TrainingDetail(props: { view: TrainingWithJob; onDeleted: () => void })
           </section>
         )}
       </Show>
+
+      <Show when={t().source.kind === 'model' ? sae() : undefined}>{(s) => <EvaluationPanel saeId={s().id} />}</Show>
 
       <MetricCharts trainingId={t().id} name={t().name} synthetic={synthetic()} compare={compare()} />
 

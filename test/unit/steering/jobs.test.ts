@@ -9,8 +9,8 @@ import { runEvaluate } from '../../../src/jobs/handlers/evaluateRun';
 import { runSteering } from '../../../src/jobs/handlers/generateRun';
 import { DEFAULT_GENERATION_PARAMS } from '../../../src/lm/generate';
 import { steeringRunResult, type GenerateRunResult, type SteeringRunParams } from '../../../src/lm/steering/run-params';
-import { importSaeForModel } from '../../../src/services/steeringSaeImport';
-import { SteeringAssetError } from '../../../src/services/steeringAssets';
+import { importSae } from '../../../src/services/interop/sae-import';
+import { InteropError } from '../../../src/interop';
 import type { BlobStore } from '../../../src/store/blob-store';
 import { saeLensFiles, toSaeLens } from '../../../src/sae/formats/saelens';
 import { saeRepo } from '../../../src/store/repos/saes';
@@ -27,7 +27,7 @@ function saeFiles(dir = 'sae-tiny') {
 
 async function setUp(blobs: BlobStore): Promise<{ modelId: string; sae: SaeRecord }> {
   const model = await storeTinyModel(blobs);
-  const { sae } = await importSaeForModel({ source: { kind: 'files', files: saeFiles() }, modelId: model.id }, blobs);
+  const { sae } = await importSae({ kind: 'files', files: saeFiles() }, { modelId: model.id }, blobs);
   return { modelId: model.id, sae };
 }
 
@@ -37,15 +37,15 @@ function lastResult(checkpoints: unknown[]) {
   return steeringRunResult(checkpoints[checkpoints.length - 1]);
 }
 
-describe('importing an SAE for a model', () => {
-  it('attaches the tiny SAE to the tiny model at its hook, with SAELens weights stored', async () => {
+describe('the tiny SAE imported for the tiny model (interop import service)', () => {
+  it('is attached at its hook, with SAELens weights stored', async () => {
     const { modelId, sae } = await setUp(stores.blobs());
     expect(sae).toMatchObject({ modelId, hook: 'blocks.0.hook_resid_post', architecture: 'relu', dIn: 32, dSae: 32, origin: { kind: 'import', fileName: 'sae-tiny' } });
     expect(await stores.blobs().has(sae.blobKey)).toBe(true);
     expect(sae.cfg).toMatchObject({ d_in: 32, d_sae: 32, architecture: 'standard' });
   });
 
-  it('refuses an SAE of another width or at a hook the model lacks, saying why, and stores nothing', async () => {
+  it('is refused for a model of another width or a hook the model lacks, and nothing is stored', async () => {
     const model = await storeTinyModel(stores.blobs());
     const narrow = toSaeLens(
       { W_enc: new Float32Array(16 * 8), b_enc: new Float32Array(8), W_dec: new Float32Array(8 * 16), b_dec: new Float32Array(16) },
@@ -53,8 +53,8 @@ describe('importing an SAE for a model', () => {
       { hook_name: 'blocks.0.hook_resid_post' },
     );
     const files = Object.entries(saeLensFiles(narrow)).map(([name, data]) => ({ path: name, data }));
-    await expect(importSaeForModel({ source: { kind: 'files', files }, modelId: model.id }, stores.blobs())).rejects.toThrow(/size 16, but the model tiny-gpt2 has d_model = 32/);
-    await expect(importSaeForModel({ source: { kind: 'files', files: saeFiles() }, modelId: model.id, hook: 'blocks.7.hook_resid_post' }, stores.blobs())).rejects.toThrow(SteeringAssetError);
+    await expect(importSae({ kind: 'files', files }, { modelId: model.id }, stores.blobs())).rejects.toThrow(/size 16, but the model tiny-gpt2 has d_model = 32/);
+    await expect(importSae({ kind: 'files', files: saeFiles() }, { modelId: model.id, hook: 'blocks.7.hook_resid_post' }, stores.blobs())).rejects.toThrow(InteropError);
     expect(await saeRepo.all()).toEqual([]);
     expect(await stores.blobs().list('saes/')).toEqual([]);
   });

@@ -21,7 +21,7 @@ import {
   steeringRuns,
   stopSteeringRun,
 } from '../../../src/services/steering';
-import { importSaeForModel } from '../../../src/services/steeringSaeImport';
+import { importSae } from '../../../src/services/interop/sae-import';
 import { promptTemplates } from '../../../src/services/steeringTemplates';
 import { db } from '../../../src/store/db';
 import { storeTinyModel, storeTokenization, useFreshStores } from '../models/helpers';
@@ -32,7 +32,7 @@ const stores = useFreshStores();
 async function setUp() {
   const model = await storeTinyModel(stores.blobs());
   const files = ['cfg.json', 'sae_weights.safetensors'].map((name) => ({ path: name, data: new Uint8Array(readFileSync(resolve(SAE_DIR, name))) }));
-  const { sae } = await importSaeForModel({ source: { kind: 'files', files }, modelId: model.id, name: 'tiny SAE' }, stores.blobs());
+  const { sae } = await importSae({ kind: 'files', files }, { modelId: model.id, name: 'tiny SAE' }, stores.blobs());
   return { model, sae };
 }
 
