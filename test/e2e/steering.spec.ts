@@ -126,6 +126,14 @@ test('steers the tiny model: a large coefficient changes the text; stop, save an
   await expect(page.getByTestId('ablation-result')).toBeVisible();
   expect(Number(await page.getByTestId('ablation-kl').textContent())).toBeGreaterThan(0);
   await expect(page.getByTestId('ablation-token').first()).toBeVisible();
+
+  // a link from the feature browser names the SAE and features; the model is found from the SAE
+  const saeId = await page.getByTestId('sae-select').inputValue();
+  await page.goto(`/steering?sae=${saeId}&features=3:-120,5`);
+  await expect(page.getByTestId('sae-select')).toHaveValue(saeId);
+  await expect(page.getByTestId('chosen-feature')).toHaveCount(2);
+  await expect(page.getByTestId('coefficient-input').nth(0)).toHaveValue('-120');
+  await expect(page.getByTestId('coefficient-input').nth(1)).toHaveValue('50');
 });
 
 test('evaluates the SAE inside the model and shows CE loss recovered', async ({ page }) => {

@@ -145,7 +145,7 @@ export function FeaturePicker(props: {
       </Show>
       <p class="muted small">
         Coefficients are in raw units of each feature’s decoder direction; the steering vector Σ coefficient · W_dec[f] is added to the activation at the SAE’s hook at every
-        position. Browse features in the <A href={`/features?sae=${props.saeId}`}>feature browser</A>.
+        position. Browse features in the <A href={`/features/${encodeURIComponent(props.saeId)}`}>feature browser</A>.
       </p>
     </fieldset>
   );

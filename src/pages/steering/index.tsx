@@ -2,7 +2,7 @@
 // the baseline and each steered variant side by side (compare), one feature over several strengths (sweep),
 // or all features together (combined), streamed token by token and stoppable. Also: ablation at the prompt,
 // saved experiments, prompt templates, and the SAE's evaluation inside the model.
-// Deep links: ?model=…&sae=…&features=12,40:-80 (from the feature browser), ?template=…, ?experiment=….
+// Deep links (links.ts): ?sae=…[&model=…]&features=12,40:-80 (from the feature browser), ?template=…, ?experiment=….
 import { useSearchParams } from '@solidjs/router';
 import { createSignal, For, onMount, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
@@ -12,6 +12,7 @@ import type { SaeRecord, SteeringExperiment } from '../../domain/entities';
 import type { JobRecord } from '../../domain/job';
 import { STEERING_MODES, SWEEP_STRENGTHS, type SteeringMode } from '../../lm/steering/plan';
 import { experimentRequest, getExperiment, runRequest, startGeneration, steeringRuns } from '../../services/steering';
+import { saeAttachment } from '../../services/steeringAssets';
 import { promptTemplates } from '../../services/steeringTemplates';
 import { ensureBuiltInTemplates } from '../../services/templates/seed';
 import { db } from '../../store/db';
@@ -48,11 +49,19 @@ export default function SteeringPage() {
   const [experiment, setExperiment] = createSignal<SteeringExperiment | undefined>();
   const [problem, setProblem] = createSignal('');
   const [starting, setStarting] = createSignal(false);
+  // a link naming only the SAE: find its model before the pickers choose one themselves
+  const [ready, setReady] = createSignal(!(params.sae && !params.model));
 
   const job = createLiveKeyed(jobId, (id) => (id ? db().jobs.get(id) : undefined), undefined as JobRecord | undefined);
   const runs = createLiveKeyed(() => form.saeId, (id) => (id ? steeringRuns(id) : []), [] as JobRecord[]);
 
   onMount(() => {
+    if (!ready() && params.sae) {
+      void db()
+        .saes.get(params.sae)
+        .then((s) => s && setForm('modelId', saeAttachment(s).modelId ?? ''))
+        .finally(() => setReady(true));
+    }
     void ensureBuiltInTemplates().catch((err: unknown) => setProblem(`The built-in prompt templates could not be set up: ${errorText(err)}`));
     if (params.template) void promptTemplates.get(params.template).then((t) => t && setForm('prompt', t.prompt));
     if (params.experiment) void getExperiment(params.experiment).then((e) => e && openExperiment(e));
@@ -111,7 +120,9 @@ export default function SteeringPage() {
           sweep a feature’s strength, ablate features at a prompt, and keep the experiments you want to revisit.
         </p>
       </PageHeader>
-      <ModelSaePicker modelId={form.modelId} saeId={form.saeId} onModel={chooseModel} onSae={chooseSae} />
+      <Show when={ready()}>
+        <ModelSaePicker modelId={form.modelId} saeId={form.saeId} onModel={chooseModel} onSae={chooseSae} />
+      </Show>
       <Show when={sae()}>
         {(s) => (
           <>
