@@ -8,6 +8,9 @@
 //   sample:     for the band of each firing activation, the `cap` examples of highest sample priority
 // Example lists are binary min-heaps in the layout of ExampleHeaps (example-heap.ts): group g's entries at
 // g·cap …, root = worst kept; order: key, then earlier window, then earlier position.
+// Bindings are packed (statistics in one vec4u per latent, heap entries in one vec4u each) so `accumulate`
+// binds 7 storage buffers and `sample` 5: within WebGPU's guaranteed 8 per stage (browsers often offer no
+// more than 8 or 10).
 
 const WG: u32 = 64u;
 
@@ -26,15 +29,13 @@ struct AccumulateParams {
 @group(0) @binding(1) var<storage, read> z: array<f32>; // [rows, d_sae]
 @group(0) @binding(2) var<storage, read> tokens: array<vec4u>; // (window, position, excluded, 0) per row
 @group(0) @binding(3) var<storage, read> hist_edges: array<f32>; // [bins + 1]
-@group(0) @binding(4) var<storage, read_write> stat_fired: array<u32>; // [d_sae]
-@group(0) @binding(5) var<storage, read_write> stat_max: array<f32>; // [d_sae]
-@group(0) @binding(6) var<storage, read_write> stat_sum: array<vec2f>; // [d_sae] (sum, compensation)
-@group(0) @binding(7) var<storage, read_write> hist: array<u32>; // [d_sae, bins]
-@group(0) @binding(8) var<storage, read_write> heap_key: array<u32>; // [groups, cap]
-@group(0) @binding(9) var<storage, read_write> heap_act: array<f32>; // [groups, cap]
-@group(0) @binding(10) var<storage, read_write> heap_tok: array<vec2u>; // [groups, cap] (window, position)
-@group(0) @binding(11) var<storage, read_write> heap_size: array<u32>; // [groups]
-@group(0) @binding(12) var<storage, read> band_edges: array<f32>; // [d_sae, bands − 1]
+// [d_sae] (fired count, bits of max, bits of sum, bits of the sum's compensation)
+@group(0) @binding(4) var<storage, read_write> stat: array<vec4u>;
+@group(0) @binding(5) var<storage, read_write> hist: array<u32>; // [d_sae, bins]
+// [groups, cap] (key, bits of the activation, window, position)
+@group(0) @binding(6) var<storage, read_write> heap: array<vec4u>;
+@group(0) @binding(7) var<storage, read_write> heap_size: array<u32>; // [groups]
+@group(0) @binding(8) var<storage, read> band_edges: array<f32>; // [d_sae, bands − 1]
 
 fn better(ka: u32, ta: vec2u, kb: u32, tb: vec2u) -> bool {
   if (ka != kb) {
@@ -53,26 +54,25 @@ fn heap_offer(group: u32, key: u32, act: f32, tok: vec2u) {
   }
   let base = group * cap;
   let size = heap_size[group];
+  let entry = vec4u(key, bitcast<u32>(act), tok);
   if (size < cap) {
     // sift up: parents better than the new entry move down
     var i = size;
     while (i > 0u) {
       let p = (i - 1u) / 2u;
-      if (!better(heap_key[base + p], heap_tok[base + p], key, tok)) {
+      let parent = heap[base + p];
+      if (!better(parent.x, parent.zw, key, tok)) {
         break;
       }
-      heap_key[base + i] = heap_key[base + p];
-      heap_act[base + i] = heap_act[base + p];
-      heap_tok[base + i] = heap_tok[base + p];
+      heap[base + i] = parent;
       i = p;
     }
-    heap_key[base + i] = key;
-    heap_act[base + i] = act;
-    heap_tok[base + i] = tok;
+    heap[base + i] = entry;
     heap_size[group] = size + 1u;
     return;
   }
-  if (!better(key, tok, heap_key[base], heap_tok[base])) {
+  let root = heap[base];
+  if (!better(key, tok, root.x, root.zw)) {
     return;
   }
   // replace the root and sift down: the worse child moves up while it is worse than the new entry
@@ -83,21 +83,22 @@ fn heap_offer(group: u32, key: u32, act: f32, tok: vec2u) {
       break;
     }
     var c = l;
+    var child = heap[base + l];
     let r = l + 1u;
-    if (r < size && better(heap_key[base + l], heap_tok[base + l], heap_key[base + r], heap_tok[base + r])) {
-      c = r;
+    if (r < size) {
+      let right = heap[base + r];
+      if (better(child.x, child.zw, right.x, right.zw)) {
+        c = r;
+        child = right;
+      }
     }
-    if (!better(key, tok, heap_key[base + c], heap_tok[base + c])) {
+    if (!better(key, tok, child.x, child.zw)) {
       break;
     }
-    heap_key[base + i] = heap_key[base + c];
-    heap_act[base + i] = heap_act[base + c];
-    heap_tok[base + i] = heap_tok[base + c];
+    heap[base + i] = child;
     i = c;
   }
-  heap_key[base + i] = key;
-  heap_act[base + i] = act;
-  heap_tok[base + i] = tok;
+  heap[base + i] = entry;
 }
 
 // The log bin of a firing activation: the last i with hist_edges[i] ≤ v, clamped to [0, bins − 1]
@@ -127,8 +128,9 @@ fn accumulate(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: ve
   if (j >= d_sae) {
     return;
   }
+  let st = stat[j];
   var fired = 0u;
-  var mx = stat_max[j];
+  var mx = bitcast<f32>(st.y);
   var s = 0.0;
   for (var b = 0u; b < params.rows; b++) {
     let v = z[b * d_sae + j];
@@ -144,13 +146,11 @@ fn accumulate(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: ve
       heap_offer(j, bitcast<u32>(v), v, tok.xy);
     }
   }
-  stat_fired[j] += fired;
-  stat_max[j] = mx;
   // Kahan: the batch's sum joins the running total with the total's lost low bits carried along
-  let acc = stat_sum[j];
+  let acc = vec2f(bitcast<f32>(st.z), bitcast<f32>(st.w));
   let y = s - acc.y;
   let t = acc.x + y;
-  stat_sum[j] = vec2f(t, (t - acc.x) - y);
+  stat[j] = vec4u(st.x + fired, bitcast<u32>(mx), bitcast<u32>(t), bitcast<u32>((t - acc.x) - y));
 }
 
 // Sample priority, the WGSL twin of samplePriority (sample-priority.ts).

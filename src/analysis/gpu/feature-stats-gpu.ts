@@ -1,7 +1,7 @@
 // Per-latent statistics and top-k examples accumulated on the GPU across batches (shaders/
 // feature_accumulate.wgsl, entry `accumulate`), read back at the end (or for a checkpoint) as the same
 // FeatureStatsState the CPU reference produces. Nothing is read back per batch.
-import { createBuffer, readF32, readU32, uniformBuffer, uploadBuffer, writeData } from '../../gpu/buffers';
+import { createBuffer, readU32, uniformBuffer, uploadBuffer, writeData } from '../../gpu/buffers';
 import { ceilDiv, dispatch1D } from '../../gpu/dispatch';
 import { kernel, type Kernel } from '../../gpu/kernels';
 import { UniformWriter } from '../../gpu/uniforms';
@@ -26,9 +26,8 @@ export class GpuFeatureStats {
   private readonly tokensBuf: TokenRowsBuffer;
   private readonly uniforms: GPUBuffer;
   private readonly histEdges: GPUBuffer;
-  private readonly fired: GPUBuffer;
-  private readonly max: GPUBuffer;
-  private readonly sum: GPUBuffer;
+  /** per latent (fired count, bits of max, bits of sum, bits of the sum's compensation) */
+  private readonly stat: GPUBuffer;
   private readonly hist: GPUBuffer;
   private readonly heaps: HeapBuffers;
   private readonly kernel: Kernel;
@@ -46,9 +45,7 @@ export class GpuFeatureStats {
     this.tokensBuf = new TokenRowsBuffer(device, maxRows);
     this.uniforms = uniformBuffer(device, 'feature stats params', new ArrayBuffer(32));
     this.histEdges = uploadBuffer(device, 'feature histogram edges', bins.edges);
-    this.fired = createBuffer(device, 'feature fired', dSae * 4);
-    this.max = createBuffer(device, 'feature max', dSae * 4);
-    this.sum = createBuffer(device, 'feature sum', dSae * 8);
+    this.stat = createBuffer(device, 'feature statistics', dSae * 16);
     this.hist = createBuffer(device, 'feature histogram', dSae * bins.bins * 4);
     this.heaps = new HeapBuffers(device, 'feature top', dSae, k);
     this.kernel = kernel(device, { shader: 'feature_accumulate.wgsl', entry: 'accumulate' });
@@ -85,9 +82,7 @@ export class GpuFeatureStats {
           z,
           tokens: this.tokensBuf.buffer,
           hist_edges: this.histEdges,
-          stat_fired: this.fired,
-          stat_max: this.max,
-          stat_sum: this.sum,
+          stat: this.stat,
           hist: this.hist,
           ...this.heaps.bindings(),
         },
@@ -109,17 +104,16 @@ export class GpuFeatureStats {
   async read(): Promise<FeatureStatsState> {
     const { dSae, device } = this;
     const bins = this.bins.bins;
-    const fired = await readU32(device, this.fired, dSae);
-    const max = await readF32(device, this.max, dSae);
-    const sum = await readF32(device, this.sum, 2 * dSae);
+    const stat = await readU32(device, this.stat, 4 * dSae);
+    const bits = new Float32Array(stat.buffer, stat.byteOffset, 4 * dSae);
     const hist = await readU32(device, this.hist, dSae * bins);
     const state: FeatureStatsState = {
       dSae,
       tokens: this.tokens,
-      fired: Float64Array.from(fired),
-      max,
+      fired: Float64Array.from({ length: dSae }, (_, j) => stat[4 * j]!),
+      max: Float32Array.from({ length: dSae }, (_, j) => bits[4 * j + 1]!),
       // Kahan: the compensation holds minus the lost low part
-      sum: Float64Array.from({ length: dSae }, (_, j) => sum[2 * j]! - sum[2 * j + 1]!),
+      sum: Float64Array.from({ length: dSae }, (_, j) => bits[4 * j + 2]! - bits[4 * j + 3]!),
       histogram: Float64Array.from(hist),
       histogramBins: this.bins,
       // the heap key is the activation's bit pattern; the CPU heaps score by the activation itself
@@ -137,15 +131,16 @@ export class GpuFeatureStats {
       if (state.histogramBins.edges[i] !== this.bins.edges[i]) throw new FeatureStatsError('Saved feature statistics use different histogram bins.');
     }
     const { device, dSae } = this;
-    writeData(device, this.fired, Uint32Array.from(state.fired));
-    writeData(device, this.max, Float32Array.from(state.max));
-    const sum = new Float32Array(2 * dSae);
+    const stat = new Uint32Array(4 * dSae);
+    const bits = new Float32Array(stat.buffer);
     for (let j = 0; j < dSae; j++) {
       const hi = Math.fround(state.sum[j]!);
-      sum[2 * j] = hi;
-      sum[2 * j + 1] = hi - state.sum[j]!;
+      stat[4 * j] = state.fired[j]!;
+      bits[4 * j + 1] = state.max[j]!;
+      bits[4 * j + 2] = hi;
+      bits[4 * j + 3] = hi - state.sum[j]!;
     }
-    writeData(device, this.sum, sum);
+    writeData(device, this.stat, stat);
     writeData(device, this.hist, Uint32Array.from(state.histogram));
     this.heaps.write(state.top, f32Bits);
     this.tokens = state.tokens;
@@ -153,7 +148,7 @@ export class GpuFeatureStats {
 
   destroy(): void {
     this.tokensBuf.destroy();
-    for (const b of [this.uniforms, this.histEdges, this.fired, this.max, this.sum, this.hist]) b.destroy();
+    for (const b of [this.uniforms, this.histEdges, this.stat, this.hist]) b.destroy();
     this.heaps.destroy();
   }
 }
