@@ -119,6 +119,9 @@ function SaeRow(props: { sae: SaeRecord }) {
       <td class="mono small">{metricText(m().mmcs)}</td>
       <td>
         <div class="row nowrap">
+          <A class="button small" href={`/features/${props.sae.id}`} data-testid="sae-features">
+            Features
+          </A>
           <button class="small" disabled={busy()} onClick={() => void exportZip()} data-testid="export-saelens">
             Export SAELens (.zip)
           </button>

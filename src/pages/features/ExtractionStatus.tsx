@@ -1,0 +1,67 @@
+// Where an SAE's latest extraction run stands: queued or running with its progress, speed and time left
+// (and a Cancel button), finished with its summary, or failed with why and what to do.
+import { Match, Show, Switch } from 'solid-js';
+import { formatDuration } from '../../components/format';
+import { ProgressBar } from '../../components/ProgressBar';
+import type { FeatureExtractionRecord } from '../../domain/entities';
+import type { JobRecord } from '../../domain/job';
+import { cancelExtraction, extractionJob } from '../../services/features/extractions';
+import { formatCount } from './format';
+import { createLiveData } from './live';
+
+const ACTIVE_JOB: ReadonlySet<JobRecord['status']> = new Set(['queued', 'running', 'paused', 'interrupted']);
+
+export function ExtractionStatus(props: { extraction: FeatureExtractionRecord }) {
+  const job = createLiveData(
+    () => props.extraction.id,
+    (id) => extractionJob({ id }),
+    undefined as JobRecord | undefined,
+  );
+  const active = () => {
+    const j = job.value();
+    return j !== undefined && ACTIVE_JOB.has(j.status) && props.extraction.status !== 'ready' && props.extraction.status !== 'failed';
+  };
+  const cancel = () => void cancelExtraction(props.extraction.id).catch((e: unknown) => console.warn('miStudio: could not cancel the extraction', e));
+  return (
+    <div class="extraction-status" data-testid="extraction-status" data-status={props.extraction.status}>
+      <Switch>
+        <Match when={active()}>
+          <div class="row spread">
+            <span>
+              <span class={`status status-${job.value()!.status}`}>{job.value()!.status}</span> {job.value()!.progress.message || 'Waiting for the GPU'}
+            </span>
+            <button class="small" onClick={cancel} data-testid="cancel-extraction">
+              Cancel
+            </button>
+          </div>
+          <ProgressBar done={job.value()!.progress.done} total={job.value()!.progress.total} active={job.value()!.status === 'running'} label="Extraction progress" />
+          <span class="muted small" data-testid="extraction-eta">
+            {job.value()!.progress.total > 0 ? `${formatCount(job.value()!.progress.done)} / ${formatCount(job.value()!.progress.total)} windows` : ''}
+            {job.value()!.progress.etaSeconds !== null && job.value()!.status === 'running' ? ` · about ${formatDuration(job.value()!.progress.etaSeconds)} left` : ''}
+          </span>
+        </Match>
+        <Match when={props.extraction.status === 'ready'}>
+          <p class="small">
+            <span class="status status-completed">ready</span> {formatCount(props.extraction.tokens)} tokens ·{' '}
+            <Show when={props.extraction.summary}>
+              {(s) => (
+                <span data-testid="extraction-summary">
+                  {formatCount(s().alive)} alive, {formatCount(s().dead)} dead, {formatCount(s().dense)} dense (over {Math.round(s().denseThreshold * 100)}% of tokens)
+                </span>
+              )}
+            </Show>
+            <Show when={props.extraction.finishedAt}>{(t) => <span class="muted"> · {new Date(t()).toLocaleString()}</span>}</Show>
+          </p>
+        </Match>
+        <Match when={props.extraction.status === 'failed'}>
+          <p class="notice bad small" data-testid="extraction-failed">
+            The last extraction did not finish: {props.extraction.error ?? 'it stopped.'} {props.extraction.errorAction ?? ''}
+          </p>
+        </Match>
+        <Match when={true}>
+          <p class="muted small">The last extraction is waiting to run again ({props.extraction.status}).</p>
+        </Match>
+      </Switch>
+    </div>
+  );
+}
