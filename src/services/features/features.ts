@@ -83,6 +83,7 @@ export interface TokenEffectView {
 
 export interface FeatureDetail {
   sae: SaeRecord;
+  index: number;
   feature: FeatureRecord | undefined;
   extraction: FeatureExtractionRecord | undefined;
   examples: FeatureExampleRecord[];
@@ -108,7 +109,7 @@ export async function featureDetail(saeId: string, index: number, blobs?: BlobSt
   const feature = await getFeature(saeId, index);
   const examples = await examplesOf(saeId, index);
   const extraction = feature?.extractionId ? await featureExtractionRepo.get(feature.extractionId) : (await extractionsOf(saeId)).filter((e) => e.status === 'ready').pop();
-  const detail: FeatureDetail = { sae, feature, extraction, examples, histogram: [], notFiring: 0, promoted: [], suppressed: [], logitNote: '' };
+  const detail: FeatureDetail = { sae, index, feature, extraction, examples, histogram: [], notFiring: 0, promoted: [], suppressed: [], logitNote: '' };
   if (!extraction?.detailsKey) {
     detail.logitNote = 'Run a feature extraction to see the histogram and logit effects.';
     return detail;
