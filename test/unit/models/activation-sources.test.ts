@@ -87,7 +87,7 @@ describe('ActivationStatsAccumulator', () => {
   });
 });
 
-describe('sources over the tiny GPT-2', () => {
+describe('sources over the tiny GPT-2', { timeout: 30_000 }, () => {
   const stores = useFreshStores();
   const WINDOWS = Array.from({ length: 6 }, (_, w) => Array.from({ length: 8 }, (_, t) => 1 + ((w * 37 + t * 11) % 290)));
 

@@ -43,7 +43,7 @@ async function storedBytes(key: string): Promise<Uint8Array> {
   return new Uint8Array(await (await stores.blobs().read(key)).arrayBuffer());
 }
 
-describe('download-model', () => {
+describe('download-model', { timeout: 30_000 }, () => {
   test('stores every file, analyses the graph and marks the model ready', async () => {
     const modelId = await newModel();
     const ctx = fakeContext('download-model', params(modelId, hub.url), {});

@@ -69,7 +69,8 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-describe('extract-activations', () => {
+// ORT runs on the CPU and the machine may be busy: allow more than the default 5 s
+describe('extract-activations', { timeout: 30_000 }, () => {
   test('stores the hook activations of real tokens in shards, with statistics', async () => {
     const s = await setup();
     const ctx = fakeContext('extract-activations', params(s), {});

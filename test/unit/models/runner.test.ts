@@ -45,7 +45,7 @@ describe('topNextTokens', () => {
   });
 });
 
-describe('hook model and session (ORT wasm)', () => {
+describe('hook model and session (ORT wasm)', { timeout: 30_000 }, () => {
   const bytes = tinyFile('model.onnx');
   const model = decodeModel(bytes);
   const detection = findHookPoints(model);

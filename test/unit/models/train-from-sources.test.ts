@@ -15,7 +15,7 @@ import { fakeContext, storeTinyModel, storeTokenization, useFreshStores } from '
 
 const WINDOWS = Array.from({ length: 6 }, (_, w) => Array.from({ length: 8 }, (_, t) => 1 + ((w * 31 + t * 7) % 290)));
 
-describe('training on model activations', () => {
+describe('training on model activations', { timeout: 30_000 }, () => {
   const stores = useFreshStores();
 
   async function trainingOn(source: ActivationSourceSpec, dIn = 32): Promise<string> {
