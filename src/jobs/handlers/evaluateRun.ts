@@ -13,7 +13,7 @@ import { saeRepo } from '../../store/repos/saes';
 import { tokenizationRepo } from '../../store/repos/tokenizations';
 import type { JobContext, JobOutcome } from '../handlers';
 import { sessionRequest } from './generateRun';
-import { splicedModel, type SessionSource } from './generateSessions';
+import { sessionsIdle, splicedModel, type SessionSource } from './generateSessions';
 
 export interface EvaluateParams {
   saeId: string;
@@ -126,6 +126,7 @@ export async function runEvaluate(ctx: JobContext<unknown>, deps: EvaluateDeps):
     return { status: 'completed', message: `CE loss recovered ${formatRatio(m.ceLossRecovered)} · KL ${m.kl.toPrecision(3)} · explained variance ${formatRatio(m.explainedVariance)} · L0 ${m.l0.toFixed(1)}` };
   } finally {
     await splice.release();
+    sessionsIdle();
   }
 }
 

@@ -21,7 +21,7 @@ import { loadModelTokenizer } from '../../services/tokenization/model-tokenizer'
 import { loadSpliceTarget, SteeringAssetError, type SpliceTarget } from '../../services/steeringAssets';
 import type { BlobStore } from '../../store/blob-store';
 import type { JobContext, JobOutcome } from '../handlers';
-import { splicedModel, steeredModel, type ModelSessionRequest, type SessionSource } from './generateSessions';
+import { sessionsIdle, splicedModel, steeredModel, type ModelSessionRequest, type SessionSource } from './generateSessions';
 
 export interface SteeringDeps extends SessionSource {
   blobs: BlobStore;
@@ -52,7 +52,11 @@ export async function runSteering(ctx: JobContext<unknown>, deps: SteeringDeps):
   const tokenizer = await loadModelTokenizer(target.model, deps.blobs);
   const ids = promptIds(tokenizer, params.prompt, params.prependBos);
   if (ids.length === 0) throw new SteeringAssetError('The prompt is empty.', 'Write a prompt to continue.');
-  return params.kind === 'generate' ? runGeneration(ctx, deps, params, target, tokenizer, ids) : runAblation(ctx, deps, params, target, tokenizer, ids);
+  try {
+    return await (params.kind === 'generate' ? runGeneration(ctx, deps, params, target, tokenizer, ids) : runAblation(ctx, deps, params, target, tokenizer, ids));
+  } finally {
+    sessionsIdle();
+  }
 }
 
 function outputsFor(variants: SteeringVariant[], samples: number, earlier: GenerateRunResult | null): SteeringOutput[] {

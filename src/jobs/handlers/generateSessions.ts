@@ -1,6 +1,7 @@
 // The model sessions steering and evaluation jobs run, kept between jobs in the GPU worker: a second
 // generation with the same model and hook starts at once instead of loading the graph again. One model is
-// kept at a time (a different one releases it), so the cache never holds more than one model's memory.
+// kept at a time (a different one releases it), and an idle minute releases it too, so a training that
+// follows gets the GPU memory back.
 import type { ModelProto } from '../../lm/graph';
 import { LmSessionError, type ExternalDataFile, type Ort } from '../../lm/runner/lm-session';
 import { sessionFactory, type SessionFactory } from '../../lm/steering/ort-sessions';
@@ -33,8 +34,20 @@ interface Entry {
 }
 
 let entry: Entry | null = null;
+let idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+export const IDLE_RELEASE_MS = 60_000;
+
+/** Called when a job is done with its sessions: they are released unless another job takes them within a minute. */
+export function sessionsIdle(): void {
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => void releaseModelSessions(), IDLE_RELEASE_MS);
+  // in Node (tests, CLI) a pending release must not keep the process alive
+  if (typeof idleTimer === 'object' && 'unref' in idleTimer) idleTimer.unref();
+}
 
 async function entryFor(source: SessionSource, request: ModelSessionRequest): Promise<Entry> {
+  clearTimeout(idleTimer);
   const key = `${request.modelKey}\n${request.hookTensor}`;
   if (entry && entry.key === key && entry.device === source.device) return entry;
   await releaseModelSessions();
@@ -74,6 +87,7 @@ export async function splicedModel(source: SessionSource, request: ModelSessionR
 }
 
 export async function releaseModelSessions(): Promise<void> {
+  clearTimeout(idleTimer);
   const old = entry;
   entry = null;
   await old?.steered?.release();
