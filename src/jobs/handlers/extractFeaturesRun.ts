@@ -297,6 +297,9 @@ export async function runExtractFeatures(ctx: JobContext<unknown>, deps: Extract
     const header: FeatureDetailsHeader = { dSae, bins: stats.histogramBins.bins, topN: LOGIT_EFFECT_TOKENS, histogram: stats.histogramBins.spec };
     const detailsKey = detailsKeyOf(extractionId);
     await blobs.write(detailsKey, detailsChunks(header, stats, logit.effects));
+    // recorded now: feature rows rewritten by the context passes point at this run and show its details,
+    // even if the run stops before the last pass
+    await featureExtractionRepo.update(extractionId, { detailsKey });
 
     // context passes: per chunk of latents, re-encode just the windows holding their examples
     await deleteExamplesOf(record.saeId);

@@ -6,6 +6,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import type { FeatureExtractionRecord } from '../../domain/entities';
 import type { JobRecord } from '../../domain/job';
 import { cancelExtraction, extractionJob } from '../../services/features/extractions';
+import { resumeJob } from '../../services/jobs';
 import { formatCount } from './format';
 import { createLiveData } from './live';
 
@@ -21,6 +22,10 @@ export function ExtractionStatus(props: { extraction: FeatureExtractionRecord })
     const j = job.value();
     return j !== undefined && ACTIVE_JOB.has(j.status) && props.extraction.status !== 'ready' && props.extraction.status !== 'failed';
   };
+  const resume = () => {
+    const j = job.value();
+    if (j) void resumeJob(j.id).catch((e: unknown) => console.warn('miStudio: could not resume the extraction', e));
+  };
   const cancel = () => void cancelExtraction(props.extraction.id).catch((e: unknown) => console.warn('miStudio: could not cancel the extraction', e));
   return (
     <div class="extraction-status" data-testid="extraction-status" data-status={props.extraction.status}>
@@ -30,9 +35,16 @@ export function ExtractionStatus(props: { extraction: FeatureExtractionRecord })
             <span>
               <span class={`status status-${job.value()!.status}`}>{job.value()!.status}</span> {job.value()!.progress.message || 'Waiting for the GPU'}
             </span>
-            <button class="small" onClick={cancel} data-testid="cancel-extraction">
-              Cancel
-            </button>
+            <span class="row nowrap">
+              <Show when={job.value()!.status === 'paused' || job.value()!.status === 'interrupted'}>
+                <button class="small" onClick={resume} data-testid="resume-extraction" title="Runs the extraction again from its start">
+                  Resume
+                </button>
+              </Show>
+              <button class="small" onClick={cancel} data-testid="cancel-extraction">
+                Cancel
+              </button>
+            </span>
           </div>
           <ProgressBar done={job.value()!.progress.done} total={job.value()!.progress.total} active={job.value()!.status === 'running'} label="Extraction progress" />
           <span class="muted small" data-testid="extraction-eta">

@@ -1,10 +1,10 @@
 // Every extraction kernel entry point binds at most 8 storage buffers: the most WebGPU guarantees per
 // shader stage (browsers often offer 8 or 10), so the pipelines are valid on any device.
 import { describe, expect, it } from 'vitest';
-import { kernelSource } from '../../../src/gpu/kernels';
+import { kernelSource, type KernelSpec } from '../../../src/gpu/kernels';
 import { entryBindings } from '../../../src/gpu/wgsl-source';
 
-const KERNELS = [
+const KERNELS: KernelSpec[] = [
   { shader: 'feature_accumulate.wgsl', entry: 'accumulate' },
   { shader: 'feature_accumulate.wgsl', entry: 'sample' },
   { shader: 'feature_encode.wgsl', defines: { ACT: 0 } },
