@@ -51,6 +51,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // ORT (wasm) sessions and tokenizer loads take seconds on a loaded 2-core machine.
+          testTimeout: 30_000,
         },
       },
       {
