@@ -84,12 +84,16 @@ export async function extractionOptions(saeId: string): Promise<ExtractionOption
   return { sae, hook, choices };
 }
 
-/** A finished run of the same SAE over the same data with the same settings: its results are the ones asked for. */
+/**
+ * The SAE's latest run, when it finished over the same data with the same settings: the features shown are
+ * then exactly the ones asked for (an older run's are not: a later run has rewritten the rows).
+ */
 export async function matchingExtraction(request: ExtractionRequest): Promise<FeatureExtractionRecord | undefined> {
   const settings = checkExtractionSettings(request.settings);
-  return (await extractionsOf(request.saeId))
-    .filter((e) => e.status === 'ready' && e.detailsKey && e.tokenizationId === request.tokenizationId && (e.cacheId ?? '') === (request.cacheId ?? '') && e.settings !== undefined && settingsKey(e.settings) === settingsKey(settings))
-    .pop();
+  const latest = (await extractionsOf(request.saeId)).pop();
+  if (!latest || latest.status !== 'ready' || !latest.settings) return undefined;
+  const same = latest.tokenizationId === request.tokenizationId && (latest.cacheId ?? '') === (request.cacheId ?? '') && settingsKey(latest.settings) === settingsKey(settings);
+  return same ? latest : undefined;
 }
 
 export interface StartedExtraction {

@@ -72,9 +72,13 @@ describe('starting an extraction', { timeout: 60_000 }, () => {
     const { extractionId } = await extract(p, blobs());
     expect((await matchingExtraction(request))?.id).toBe(extractionId);
     expect(await matchingExtraction({ ...request, settings: { ...SETTINGS, topK: 7 } })).toBeUndefined();
+    // once a later run has rewritten the features, the earlier one's results are gone
+    const later = await extract(p, blobs(), { settings: { ...SETTINGS, topK: 7 } });
+    expect(await matchingExtraction(request)).toBeUndefined();
+    expect((await matchingExtraction({ ...request, settings: { ...SETTINGS, topK: 7 } }))?.id).toBe(later.extractionId);
     const summaries = await saeFeatureSummaries();
     expect(summaries).toHaveLength(1);
-    expect(summaries[0]).toMatchObject({ latest: { id: extractionId }, ready: { id: extractionId }, labelled: 0, favourites: 0 });
+    expect(summaries[0]).toMatchObject({ latest: { id: later.extractionId }, ready: { id: later.extractionId }, labelled: 0, favourites: 0 });
   });
 });
 
