@@ -70,6 +70,9 @@ test('steers the tiny model: a large coefficient changes the text; stop, save an
   await expect(page.getByTestId('model-select').locator('option:checked')).toContainText('tiny-gpt2');
   await importTinySae(page);
 
+  // prompt templates fill the prompt
+  await page.getByTestId('prompt-template-select').selectOption({ label: 'Fact completion' });
+  await expect(page.getByTestId('prompt-input')).toHaveValue('The capital of France is');
   await page.getByTestId('prompt-input').fill('The big rabbit');
   await page.getByTestId('feature-index-input').fill('0');
   await page.getByTestId('add-feature').click();
@@ -134,6 +137,12 @@ test('steers the tiny model: a large coefficient changes the text; stop, save an
   await expect(page.getByTestId('chosen-feature')).toHaveCount(2);
   await expect(page.getByTestId('coefficient-input').nth(0)).toHaveValue('-120');
   await expect(page.getByTestId('coefficient-input').nth(1)).toHaveValue('50');
+});
+
+test('prompt templates are the Templates page’s third kind', async ({ page }) => {
+  await page.goto('/templates?tab=prompt');
+  const rows = page.getByTestId('row-name');
+  await expect(rows).toHaveText(['Fact completion', 'Opinion', 'Story opening']);
 });
 
 test('evaluates the SAE inside the model and shows CE loss recovered', async ({ page }) => {

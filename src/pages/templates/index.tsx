@@ -13,7 +13,7 @@ type Tab = 'training' | 'extraction' | 'prompt';
 const TABS: readonly { id: Tab; label: string }[] = [
   { id: 'training', label: 'Training' },
   { id: 'extraction', label: 'Extraction' },
-  { id: 'prompt', label: 'Prompts' },
+  { id: 'prompt', label: 'Prompt' },
 ];
 
 export default function TemplatesPage() {
