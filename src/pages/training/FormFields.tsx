@@ -71,7 +71,7 @@ export interface Choice<V extends string> {
   disabled?: boolean;
 }
 
-type ChoiceField = 'sourceKind' | 'architecture' | 'sizeMode' | 'lengthMode' | 'bDecInit';
+type ChoiceField = 'sourceKind' | 'architecture' | 'sizeMode' | 'lengthMode' | 'bDecInit' | 'cacheId' | 'modelId' | 'tokenizationId' | 'hook';
 
 export function SelectInput<K extends ChoiceField>(props: { form: FormBinding; field: K; choices: Choice<TrainingFormValues[K]>[]; help?: string }) {
   return (
@@ -84,7 +84,7 @@ export function SelectInput<K extends ChoiceField>(props: { form: FormBinding; f
       >
         <For each={props.choices}>
           {(c) => (
-            <option value={c.value} disabled={c.disabled}>
+            <option value={c.value} disabled={c.disabled} selected={c.value === props.form.values()[props.field]}>
               {c.label}
             </option>
           )}

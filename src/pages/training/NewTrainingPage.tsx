@@ -18,11 +18,14 @@ import {
   parseTrainingForm,
   type FormField,
   type TrainingFormValues,
+  withSourceChoice,
 } from '../../sae/training/form';
+import { trainingSourceChoices } from '../../services/training/sources';
 import { deviceInfo, estimateTraining, measuredThroughput } from '../../services/training/estimates';
 import { saveSpecAsTemplate, templateForForm } from '../../services/training/templates';
 import { createTraining, getTraining } from '../../services/training/trainings';
 import { CheckboxInput, errorsToShow, NumberInput, SelectInput, TextInput, type FormBinding } from './FormFields';
+import { SourcePicker } from './SourcePicker';
 import './training.css';
 
 export default function NewTrainingPage() {
@@ -47,7 +50,7 @@ export default function NewTrainingPage() {
         setNotice({ kind: 'ok', text: `Started from the template “${t.name}”. Change anything before you start.` });
         if (!t.source) {
           setSourceNote(
-            'This template is meant for a model’s activations. Those sources are not available yet, so it trains on synthetic data of the same width.',
+            'This template is meant for a model’s activations: choose cached activations or a model below (d_in then follows the source). Left on synthetic data, it trains on toy activations of the same width.',
           );
         }
       } else if (params.from) {
@@ -59,14 +62,15 @@ export default function NewTrainingPage() {
     }
   });
 
-  const parsed = createMemo(() => parseTrainingForm(values()));
+  const [choices] = createResource(() => trainingSourceChoices().catch(() => undefined));
+  const parsed = createMemo(() => parseTrainingForm(values(), choices()));
   const errors = () => {
     const p = parsed();
     return p.ok ? {} : p.errors;
   };
   const form: FormBinding = {
     values,
-    set: (field, value) => setValues((v) => ({ ...v, [field]: value })),
+    set: (field, value) => setValues((v) => withSourceChoice({ ...v, [field]: value }, field, choices())),
     error: (field: FormField) => errorsToShow(errors(), touched(), submitted())(field),
     touch: (field) => setTouched((t) => new Set([...t, field])),
   };
@@ -152,27 +156,7 @@ export default function NewTrainingPage() {
               <legend>Run</legend>
               <TextInput form={form} field="name" />
             </fieldset>
-            <fieldset class="card">
-              <legend>Data</legend>
-              <SelectInput
-                form={form}
-                field="sourceKind"
-                choices={[
-                  { value: 'synthetic', label: 'Synthetic superposition (known ground truth)' },
-                  { value: 'cache', label: 'Cached activations — coming later', disabled: true },
-                  { value: 'model', label: 'Model + dataset + hook — coming later', disabled: true },
-                ]}
-              />
-              <p class="muted small">Cached activations and model hooks appear here once models and datasets can feed training.</p>
-              <Show when={sourceNote()}>
-                <p class="notice warn small">{sourceNote()}</p>
-              </Show>
-              <div class="field-grid">
-                <NumberInput form={form} field="dIn" />
-                <NumberInput form={form} field="synthFeatures" />
-                <NumberInput form={form} field="synthActive" />
-              </div>
-            </fieldset>
+            <SourcePicker form={form} choices={choices()} note={sourceNote()} />
             <fieldset class="card">
               <legend>Architecture and size</legend>
               <div class="field-grid">

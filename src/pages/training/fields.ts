@@ -16,11 +16,18 @@ export const FIELD_TEXT: Record<FormField, FieldText> = {
     label: 'True features',
     help: 'How many ground-truth directions the synthetic data is made of. More features than dimensions puts them in superposition — the setting SAEs are for.',
   },
-  dIn: { label: 'd_in', help: 'Width of each activation vector (the model’s hidden size at the hook, or the synthetic dimension).' },
+  dIn: { label: 'd_in', help: 'Width of each activation vector: the synthetic dimension, or the width of the chosen cache or hook (filled in when you choose one).' },
   synthActive: {
     label: 'Active per sample',
     help: 'Expected number of true features firing in one sample (each fires independently with probability active ÷ features). Sparser data is easier to disentangle.',
   },
+  cacheId: {
+    label: 'Activation cache',
+    help: 'Activations of one hook point stored by an extraction (a model’s page → Extract activations). Training reads them in shuffled order without running the model.',
+  },
+  modelId: { label: 'Model', help: 'The model whose activations the SAE learns; it runs on the GPU during training, batch by batch.' },
+  tokenizationId: { label: 'Tokenized dataset', help: 'Token windows of a dataset made with this model’s tokenizer (Datasets page → Tokenize).' },
+  hook: { label: 'Hook point', help: 'Where in the model the activations are read (blocks.L.hook_…); every hook point is d_model wide.' },
   architecture: {
     label: 'Architecture',
     help: 'ReLU + L1 (classic), TopK (exactly k latents per sample), BatchTopK (k per sample on average over the batch) or JumpReLU (a learned threshold per latent with an L0 penalty).',

@@ -1,9 +1,10 @@
 // The new-training form as plain data: every input's raw text, parsed and checked field by field into a
 // TrainingSpec. Messages name the field and say what is allowed, so the page can show them beside it.
-import type { TrainingRecord, TrainingTemplate } from '../../domain/entities';
+import type { ActivationSourceSpec, TrainingRecord, TrainingTemplate } from '../../domain/entities';
 import { ARCHITECTURES, validateSaeConfig, type Architecture, type SaeConfig } from '../config';
 import type { DecoderBiasInit } from '../init';
 import { DEFAULT_KEEP_CHECKPOINTS } from './retention';
+import { checkSource, widthMismatch, type SourceChoices } from './source-choices';
 import { defaultMetricsEvery, defaultMmcsEvery, TrainingSpecError, validateTrainingSpec, type TrainingSpec } from './spec';
 
 export type SourceKind = 'synthetic' | 'cache' | 'model';
@@ -17,6 +18,12 @@ export interface TrainingFormValues {
   synthFeatures: string;
   dIn: string;
   synthActive: string;
+  /** cached-activations source */
+  cacheId: string;
+  /** model + tokenized dataset + hook source */
+  modelId: string;
+  tokenizationId: string;
+  hook: string;
   architecture: Architecture;
   sizeMode: SizeMode;
   dSae: string;
@@ -63,6 +70,10 @@ export function defaultFormValues(): TrainingFormValues {
     synthFeatures: '48',
     dIn: '16',
     synthActive: '3',
+    cacheId: '',
+    modelId: '',
+    tokenizationId: '',
+    hook: '',
     architecture: 'topk',
     sizeMode: 'd_sae',
     dSae: '96',
@@ -102,7 +113,7 @@ const num = (v: number | undefined, fallback: string) => (v === undefined ? fall
 /** The form filled from a saved config (a template or an earlier run); unknown parts keep their defaults. */
 export function formValuesFromConfig(
   config: Partial<SaeConfig>,
-  extra: { batchSize?: number; source?: TrainingRecord['source']; name?: string } = {},
+  extra: { batchSize?: number; source?: TrainingRecord['source']; name?: string; expansionFactor?: number } = {},
 ): TrainingFormValues {
   const d = defaultFormValues();
   const v: TrainingFormValues = { ...d };
@@ -112,6 +123,11 @@ export function formValuesFromConfig(
   v.dSae = num(config.d_sae, d.dSae);
   v.sizeMode = 'd_sae';
   if (config.d_in && config.d_sae && config.d_sae % config.d_in === 0) v.expansion = String(config.d_sae / config.d_in);
+  // a template that leaves d_in to its source states the size as a multiple of it
+  if (config.d_sae === undefined && extra.expansionFactor !== undefined) {
+    v.sizeMode = 'expansion';
+    v.expansion = String(extra.expansionFactor);
+  }
   v.k = num(config.k, d.k);
   v.kAux = num(config.k_aux, d.kAux);
   v.auxCoefficient = num(config.aux_coefficient, d.auxCoefficient);
@@ -141,16 +157,26 @@ export function formValuesFromConfig(
     v.dIn = String(src.dIn);
     v.synthActive = String(round(src.activeProb * src.features));
     v.seed = String(src.seed);
-  } else if (src) {
-    v.sourceKind = src.kind;
+  } else if (src?.kind === 'cache') {
+    v.sourceKind = 'cache';
+    v.cacheId = src.cacheId;
+  } else if (src?.kind === 'model') {
+    v.sourceKind = 'model';
+    v.modelId = src.modelId;
+    v.tokenizationId = src.tokenizationId;
+    v.hook = src.hook;
   }
   if (v.sourceKind === 'synthetic' && config.d_in !== undefined && !src) v.synthFeatures = String(Math.max(config.d_in * 3, 1));
   return v;
 }
 
 export function formValuesFromTemplate(t: TrainingTemplate): TrainingFormValues {
-  const base = t.source ? { batchSize: t.batchSize, source: t.source } : { batchSize: t.batchSize };
-  return formValuesFromConfig(t.config, { ...base, name: t.name });
+  return formValuesFromConfig(t.config, {
+    batchSize: t.batchSize,
+    name: t.name,
+    ...(t.source ? { source: t.source } : {}),
+    ...(t.expansionFactor !== undefined ? { expansionFactor: t.expansionFactor } : {}),
+  });
 }
 
 /** An earlier run's settings, to train again with changes. */
@@ -187,7 +213,18 @@ export function parseNumber(text: string): number {
   return Number(t);
 }
 
-export function parseTrainingForm(v: TrainingFormValues): ParsedForm {
+/** The source the form describes (synthetic parameters are filled in by parseTrainingForm). */
+export function formSource(v: TrainingFormValues): Exclude<ActivationSourceSpec, { kind: 'synthetic' }> | undefined {
+  if (v.sourceKind === 'cache') return { kind: 'cache', cacheId: v.cacheId };
+  if (v.sourceKind === 'model') return { kind: 'model', modelId: v.modelId, tokenizationId: v.tokenizationId, hook: v.hook };
+  return undefined;
+}
+
+/**
+ * Parses and checks the form. `choices` (the caches and models that exist) lets a cache or model source be
+ * checked here too — ready, complete and as wide as d_in; without it only the choice itself is required.
+ */
+export function parseTrainingForm(v: TrainingFormValues, choices?: SourceChoices): ParsedForm {
   const errors: FieldErrors = {};
   const arch = v.architecture;
   const sparse = arch === 'topk' || arch === 'batchtopk';
@@ -209,11 +246,24 @@ export function parseTrainingForm(v: TrainingFormValues): ParsedForm {
   };
 
   if (v.name.trim() === '') errors.name = 'Give the run a name.';
-  if (v.sourceKind !== 'synthetic') errors.sourceKind = 'Only the synthetic source is available yet; cached activations and model hooks come later.';
   const dIn = int('dIn', v.dIn, 1, 'd_in');
-  const features = int('synthFeatures', v.synthFeatures, 1, 'The number of true features');
-  const active = real('synthActive', v.synthActive, 'The expected number of active features', { min: 0, exclusiveMin: true });
-  if (!errors.synthActive && !errors.synthFeatures && active > features) errors.synthActive = `At most all ${features} features can be active.`;
+  const realSource = formSource(v);
+  let features = 0;
+  let active = 0;
+  if (!realSource) {
+    features = int('synthFeatures', v.synthFeatures, 1, 'The number of true features');
+    active = real('synthActive', v.synthActive, 'The expected number of active features', { min: 0, exclusiveMin: true });
+    if (!errors.synthActive && !errors.synthFeatures && active > features) errors.synthActive = `At most all ${features} features can be active.`;
+  } else if (choices) {
+    const check = checkSource(realSource, choices);
+    if (!check.ok) errors[check.field] = check.message;
+    else if (!errors.dIn && check.dIn !== dIn) errors.dIn = widthMismatch(realSource, check.dIn, dIn);
+  } else if (realSource.kind === 'cache' && realSource.cacheId === '') errors.cacheId = 'Choose an activation cache.';
+  else if (realSource.kind === 'model') {
+    if (realSource.modelId === '') errors.modelId = 'Choose a model.';
+    else if (realSource.tokenizationId === '') errors.tokenizationId = 'Choose a tokenized dataset.';
+    else if (realSource.hook === '') errors.hook = 'Choose a hook point.';
+  }
 
   let dSae: number;
   if (v.sizeMode === 'd_sae') dSae = int('dSae', v.dSae, 1, 'd_sae');
@@ -283,7 +333,7 @@ export function parseTrainingForm(v: TrainingFormValues): ParsedForm {
       config,
       batchSize,
       seed,
-      source: { kind: 'synthetic', features, dIn, activeProb: Math.min(1, active / features), seed },
+      source: realSource ?? { kind: 'synthetic', features, dIn, activeProb: Math.min(1, active / features), seed },
       checkpointEvery,
       keepCheckpoints,
       inputScaling: v.inputScaling,
@@ -298,3 +348,26 @@ export function parseTrainingForm(v: TrainingFormValues): ParsedForm {
   }
 }
 
+
+const SOURCE_FIELDS: readonly FormField[] = ['sourceKind', 'cacheId', 'modelId', 'tokenizationId', 'hook'];
+
+/**
+ * The form after the user changed `field`: choosing a cache or model fills in what follows from it — the first
+ * ready cache or tokenization when none is chosen, no hook that the new model lacks, and d_in = the source's width.
+ */
+export function withSourceChoice(v: TrainingFormValues, field: FormField, choices: SourceChoices | undefined): TrainingFormValues {
+  if (!choices || !SOURCE_FIELDS.includes(field)) return v;
+  const next = { ...v };
+  if (next.sourceKind === 'cache') {
+    if (!choices.caches.some((c) => c.id === next.cacheId)) next.cacheId = choices.caches.find((c) => c.status === 'ready')?.id ?? '';
+    const cache = choices.caches.find((c) => c.id === next.cacheId);
+    if (cache) next.dIn = String(cache.dIn);
+  } else if (next.sourceKind === 'model') {
+    if (!choices.models.some((m) => m.id === next.modelId)) next.modelId = choices.models.find((m) => m.status === 'ready')?.id ?? '';
+    const model = choices.models.find((m) => m.id === next.modelId);
+    if (model && !model.tokenizations.some((t) => t.id === next.tokenizationId)) next.tokenizationId = model.tokenizations.find((t) => t.status === 'ready')?.id ?? '';
+    if (!model?.hooks?.includes(next.hook)) next.hook = '';
+    if (model?.dModel !== undefined) next.dIn = String(model.dModel);
+  }
+  return next;
+}

@@ -71,8 +71,12 @@ export function validateTrainingSpec(input: Omit<TrainingSpec, 'config'> & { con
     int('the number of true features', src.features, 1, MAX_SYNTHETIC_FEATURES);
     if (!(src.activeProb > 0 && src.activeProb <= 1)) problems.push('the firing probability of a true feature must be in (0, 1]');
     if (config && src.dIn !== config.d_in) problems.push(`the synthetic source makes ${src.dIn}-dimensional activations but the SAE's d_in is ${config.d_in}`);
+  } else if (src.kind === 'cache') {
+    if (src.cacheId.trim() === '') problems.push('no activation cache is chosen');
   } else {
-    problems.push(src.kind === 'cache' ? 'training on cached activations is not available yet' : 'training on a model and dataset is not available yet');
+    if (src.modelId.trim() === '') problems.push('no model is chosen');
+    if (src.tokenizationId.trim() === '') problems.push('no tokenized dataset is chosen');
+    if (src.hook.trim() === '') problems.push('no hook point is chosen');
   }
   if (problems.length > 0 || !config) throw new TrainingSpecError(problems);
   const spec: TrainingSpec = { ...input, name: input.name.trim(), config };

@@ -11,6 +11,7 @@ import type { ListQuery, ListResult } from '../../store/query';
 import { getJob, listJobs, setStatus as setJobStatus } from '../../store/repos/jobs';
 import { deleteTrainingWithData, setTrainingStatus, trainingRepo } from '../../store/repos/trainings';
 import { enqueueJob } from '../jobs';
+import { assertSourceUsable } from './sources';
 import { effectiveTrainingStatus, trainingActions, transitionPath } from '../../sae/training/training-status';
 import type { TrainJobParams } from '../../jobs/handlers/trainLoop';
 
@@ -27,6 +28,7 @@ export function trainingBlobPrefix(trainingId: string): string {
 /** Validates the spec, stores the training and queues its GPU job. */
 export async function createTraining(input: NewTraining): Promise<TrainingRecord> {
   const spec = validateTrainingSpec(input);
+  await assertSourceUsable(spec.source, spec.config.d_in);
   const row: Omit<TrainingRecord, 'id' | 'createdAt' | 'updatedAt'> = {
     name: spec.name,
     config: spec.config,

@@ -56,7 +56,7 @@ describe('the new-training form', () => {
     expect(errorsOf(form({ k: '200' })).k).toBe('k must be at most d_sae (96).');
     expect(errorsOf(form({ synthActive: '60' })).synthActive).toBe('At most all 48 features can be active.');
     expect(errorsOf(form({ lrDecaySteps: '7000' })).lrDecaySteps).toBe('Decay (7000) cannot be longer than the run (6000 steps).');
-    expect(errorsOf(form({ sourceKind: 'cache' })).sourceKind).toMatch(/Only the synthetic source/);
+    expect(errorsOf(form({ sourceKind: 'cache' })).cacheId).toBe('Choose an activation cache.');
   });
 
   it('checks only the fields of the chosen architecture', () => {
@@ -100,9 +100,9 @@ describe('the new-training form', () => {
     expect(scaled.dIn).toBe('8');
   });
 
-  it('the run spec refuses sources that cannot train yet and mismatched widths', () => {
+  it('the run spec refuses an unchosen cache and mismatched widths', () => {
     const base = demoSpec(TOY_SUPERPOSITION);
-    expect(() => validateTrainingSpec({ ...base, source: { kind: 'cache', cacheId: 'c' } })).toThrow(TrainingSpecError);
+    expect(() => validateTrainingSpec({ ...base, source: { kind: 'cache', cacheId: '' } })).toThrow(TrainingSpecError);
     expect(() => validateTrainingSpec({ ...base, source: { ...(base.source as { kind: 'synthetic'; features: number; dIn: number; activeProb: number; seed: number }), dIn: 8 } })).toThrow(
       "the synthetic source makes 8-dimensional activations but the SAE's d_in is 16",
     );
