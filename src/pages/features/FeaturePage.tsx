@@ -118,10 +118,12 @@ function Annotations(props: { detail: FeatureDetail }) {
   const [notes, setNotes] = createSignal('');
   const [state, setState] = createSignal<'clean' | 'dirty' | 'saving' | 'saved'>('clean');
   const [error, setError] = createSignal('');
-  // load the stored text when another feature opens (not on every live update, which would drop edits)
+  // load the stored text when another feature opens (not on every live update, which would drop edits);
+  // a memo, so an update of the same feature (a new detail object) does not count as another feature
+  const which = createMemo(() => `${props.detail.sae.id}:${props.detail.index}`);
   createEffect(
     on(
-      () => `${props.detail.sae.id}:${props.detail.index}`,
+      which,
       () => {
         const f = props.detail.feature;
         setLabel(f?.label ?? '');
