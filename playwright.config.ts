@@ -2,8 +2,9 @@ import { defineConfig, devices } from '@playwright/test';
 
 // Real-browser tests: Debian's Chromium with WebGPU. Headless Chromium here gets SwiftShader (a CPU Vulkan),
 // so GPU work is slow: timeouts are generous and specs keep their shapes small. `npm test` builds first.
-const PORT = 4173;
-export const HUB_PORT = 5183;
+// Ports can be moved (E2E_PORT, E2E_HUB_PORT) so a second checkout or a running studio does not collide.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+export const HUB_PORT = Number(process.env.E2E_HUB_PORT ?? 5183);
 
 export default defineConfig({
   testDir: 'test/e2e',
