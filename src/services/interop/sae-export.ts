@@ -9,9 +9,11 @@ import {
   neuronpediaExportFileName,
   saeLensFolderName,
   saeLensZipStream,
+  type FeatureDetails,
   type FeatureSelection,
   type SaeLensFolderSource,
 } from '../../interop';
+import { featureDetail, type HistogramBar } from '../features/features';
 import type { BlobStore } from '../../store/blob-store';
 import { db } from '../../store/db';
 import { openBlobStore } from '../../store/open-blob-store';
@@ -89,11 +91,37 @@ export async function neuronpediaExportFile(request: NeuronpediaExportRequest, b
       hookName: context.hookName,
       ...(context.dataset ? { dataset: context.dataset } : {}),
       features,
-      details: async (index) => ({ examples: await examplesOf(sae.id, index) }),
+      details: (index) => neuronpediaDetails(sae.id, index, store),
     },
     { selection: request.selection, examplesPerFeature: request.examplesPerFeature },
   );
   return { fileName: neuronpediaExportFileName(sae.name), chunks };
+}
+
+/** Examples, the activation histogram and logit effects of one feature, from its latest feature extraction. */
+async function neuronpediaDetails(saeId: string, index: number, store: BlobStore): Promise<FeatureDetails> {
+  const detail = await featureDetail(saeId, index, store);
+  if (!detail) return { examples: await examplesOf(saeId, index) };
+  const out: FeatureDetails = { examples: detail.examples };
+  const histogram = barsToHistogram(detail.histogram);
+  if (histogram) out.activationHistogram = histogram;
+  if (detail.promoted.length || detail.suppressed.length) {
+    out.logitEffects = {
+      pos: detail.promoted.map((e) => ({ token: e.text, value: e.value })),
+      neg: detail.suppressed.map((e) => ({ token: e.text, value: e.value })),
+    };
+  }
+  return out;
+}
+
+/** Contiguous log-spaced bars as {edges, counts}; the open last bar is closed one bar-width (in log) above its start. */
+function barsToHistogram(bars: readonly HistogramBar[]): FeatureDetails['activationHistogram'] {
+  if (bars.length < 2) return undefined;
+  const edges = bars.map((b) => b.low);
+  const last = bars[bars.length - 1]!;
+  const prev = bars[bars.length - 2]!;
+  edges.push(Number.isFinite(last.high) ? last.high : prev.low > 0 ? (last.low * last.low) / prev.low : last.low * 2);
+  return { edges, counts: bars.map((b) => b.count) };
 }
 
 /** Parses "1, 5, 10-12" into feature indices. */
