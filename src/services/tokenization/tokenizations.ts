@@ -12,6 +12,7 @@ import { listJobs, setStatus as setJobStatus } from '../../store/repos/jobs';
 import { modelRepo } from '../../store/repos/models';
 import { setTokenizationStatus, tokenizationRepo, tokenizationsOf } from '../../store/repos/tokenizations';
 import { tokenizationPrefix } from '../datasets/keys';
+import { assetDisplayStatus, type AssetDisplayStatus } from '../datasets/status';
 import { enqueueJob } from '../jobs';
 import { hasTokenizer, loadModelTokenizer } from './model-tokenizer';
 import { openStoredWindows } from './window-parts';
@@ -58,6 +59,25 @@ export async function tokenizerModels(): Promise<ModelRecord[]> {
 
 export function listTokenizations(datasetId: string): Promise<TokenizationRecord[]> {
   return tokenizationsOf({ datasetId });
+}
+
+export interface TokenizationRow {
+  tokenization: TokenizationRecord;
+  /** the model's name ('(deleted model)' when it is gone) */
+  modelName: string;
+  status: AssetDisplayStatus;
+  /** its jobs, newest first */
+  jobs: JobRecord[];
+}
+
+/** A dataset's tokenizations, oldest first, with their model's name and the status their latest job gives them. */
+export async function tokenizationRows(datasetId: string): Promise<TokenizationRow[]> {
+  const [tokenizations, models, jobs] = await Promise.all([tokenizationsOf({ datasetId }), modelRepo.all(), listJobs()]);
+  const names = new Map(models.map((m) => [m.id, m.name]));
+  return tokenizations.map((tokenization) => {
+    const own = jobs.filter((j) => j.kind === 'tokenize' && j.subjectId === tokenization.id);
+    return { tokenization, modelName: names.get(tokenization.modelId) ?? '(deleted model)', status: assetDisplayStatus(tokenization.status, own[0]), jobs: own };
+  });
 }
 
 export function tokenizationJobs(tokenizationId: string): Promise<JobRecord[]> {
