@@ -244,8 +244,9 @@ test.describe('from the Hub', () => {
     await expect(page).toHaveURL(/\/datasets\/[\w-]+$/);
     const row = page.getByTestId('job-row');
     await expect(row).toHaveAttribute('data-status', 'running');
-    await expect(row.getByTestId('job-progress-text')).toContainText(/\/ 400 · importing/, { timeout: 60_000 });
-    await expect(row.getByRole('progressbar')).toHaveAttribute('aria-valuemax', '400');
+    // Progress shows counts while it streams (counting rows in the footers, then importing them); how far it gets
+    // before the pause depends on the machine, so any counted phase will do.
+    await expect(row.getByTestId('job-progress-text')).toContainText(/\d+ \/ \d+ · (counting rows|importing)/, { timeout: 90_000 });
 
     await row.getByRole('button', { name: 'Pause' }).click();
     await expect(page.getByTestId('dataset-card')).toHaveAttribute('data-status', 'paused');

@@ -66,6 +66,11 @@ function Overview(props: { dataset: DatasetRecord; jobs: JobRecord[] }) {
   const [error, setError] = createSignal<ShownError | null>(null);
   const d = () => props.dataset;
   const status = () => assetDisplayStatus(d().status, props.jobs[0]);
+  // The stored reason, or — for a job cancelled before its handler could record one — the cancellation itself.
+  const failure = (): ShownError | null => {
+    if (d().error && d().status !== 'ready') return { message: d().error!, ...(d().errorAction ? { action: d().errorAction! } : {}) };
+    return status() === 'cancelled' ? { message: 'The import was cancelled.', action: 'Import it again, or delete it.' } : null;
+  };
   const n = (x: number) => x.toLocaleString('en');
   const act = async (what: () => Promise<unknown>) => {
     setError(null);
@@ -122,9 +127,7 @@ function Overview(props: { dataset: DatasetRecord; jobs: JobRecord[] }) {
         </div>
       </div>
       <ErrorNotice error={error()} />
-      <Show when={d().error && d().status !== 'ready'}>
-        <ErrorNotice error={{ message: d().error!, ...(d().errorAction ? { action: d().errorAction! } : {}) }} testId="dataset-error" />
-      </Show>
+      <Show when={failure()}>{(f) => <ErrorNotice error={f()} testId="dataset-error" />}</Show>
       <div class="grid-2" style={{ 'margin-top': '10px' }}>
         <dl class="facts">
           <dt>Source</dt>
