@@ -239,15 +239,13 @@ test.describe('from the Hub', () => {
     test.setTimeout(180_000);
     await lookUp(page);
     await expect(page.getByTestId('hub-split').locator('option')).toHaveText(['test (1 file)', 'train (2 files)']);
-    await slowHub(page, 400);
+    // Every Hub request takes 1.5 s, so the import is still early (listing, reading footers) when it is paused
+    // and when the page reloads, however fast the machine.
+    await slowHub(page, 1500);
     await page.getByTestId('hub-start').click();
     await expect(page).toHaveURL(/\/datasets\/[\w-]+$/);
     const row = page.getByTestId('job-row');
     await expect(row).toHaveAttribute('data-status', 'running');
-    // Progress shows counts while it streams (counting rows in the footers, then importing them); how far it gets
-    // before the pause depends on the machine, so any counted phase will do.
-    await expect(row.getByTestId('job-progress-text')).toContainText(/\d+ \/ \d+ · (counting rows|importing)/, { timeout: 90_000 });
-
     await row.getByRole('button', { name: 'Pause' }).click();
     await expect(page.getByTestId('dataset-card')).toHaveAttribute('data-status', 'paused');
     await row.getByRole('button', { name: 'Resume' }).click();
@@ -255,6 +253,8 @@ test.describe('from the Hub', () => {
     await page.reload();
     await expect(page.getByTestId('dataset-card')).toHaveAttribute('data-status', 'interrupted');
     await page.getByTestId('job-row').getByRole('button', { name: 'Resume' }).click();
+    // progress shows counts while it streams: rows counted in the footers, then rows imported
+    await expect(page.getByTestId('job-row').getByTestId('job-progress-text')).toContainText(/\d+ \/ \d+ · (counting rows|importing)/, { timeout: 90_000 });
     await expect(page.getByTestId('dataset-card')).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
     await expect(page.getByTestId('dataset-rows')).toHaveText('400');
     await expect(page.getByTestId('dataset-source')).toContainText('Hub: mistudio/tiny-parquet (default/train, column text)');
