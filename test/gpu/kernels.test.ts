@@ -61,7 +61,7 @@ describe('sae_topk.wgsl', () => {
       row_ptr: scope.storage('row_ptr', 2 * B * 4),
       mask: scope.storage('mask', B * words * 4),
     };
-    await run(device, [topkRowsDispatch(scope, 'topk', B, dSae, k, false, b)]);
+    await run(device, [topkRowsDispatch(scope, 'topk', B, k, false, b)]);
     const ptr = await readU32(device, b.row_ptr, 2 * B);
     const ent = await readU32(device, b.ent, 2 * B * k);
     const want = Float32Array.from(topkActivation(Float64Array.from(pre), B, dSae, k));
@@ -93,7 +93,7 @@ describe('sae_topk.wgsl', () => {
         // stale bits from an earlier step must be cleared
         mask: scope.upload('mask', new Uint32Array(B * Math.ceil(dSae / 32)).fill(0xffffffff)),
       };
-      await run(device, [topkRowsDispatch(scope, 'aux', B, dSae, kAux, true, b)]);
+      await run(device, [topkRowsDispatch(scope, 'aux', B, kAux, true, b)]);
       const got = denseFromLists(await readU32(device, b.row_ptr, 2 * B), await readU32(device, b.ent, 2 * B * kAux), B, dSae);
       const want = new Float32Array(B * dSae);
       for (let r = 0; r < B; r++) {
@@ -241,8 +241,8 @@ describe('sae_decode.wgsl', () => {
     const rowStats = scope.storage('row stats', B * 8 * 4);
     const scalars = scope.upload('scalars', new Uint32Array(scalarsBlock({ nDead, threshold: null })));
     await run(device, [
-      sparseDecodeDispatch(scope, B, dIn, { dims, x: xb, b_dec: scope.upload('b', bDec), w_dec: wb, row_ptr: scope.upload('p', main.ptr), ent: scope.upload('e', main.ent), x_hat: xHat, gx, row_stats: rowStats }),
-      auxDecodeDispatch(scope, B, dIn, { dims, x: xb, x_hat: xHat, w_dec: wb, row_ptr: scope.upload('pa', aux.ptr), ent: scope.upload('ea', aux.ent), scalars, gx, row_stats: rowStats }),
+      sparseDecodeDispatch(scope, B, { dims, x: xb, b_dec: scope.upload('b', bDec), w_dec: wb, row_ptr: scope.upload('p', main.ptr), ent: scope.upload('e', main.ent), x_hat: xHat, gx, row_stats: rowStats }),
+      auxDecodeDispatch(scope, B, { dims, x: xb, x_hat: xHat, w_dec: wb, row_ptr: scope.upload('pa', aux.ptr), ent: scope.upload('ea', aux.ent), scalars, gx, row_stats: rowStats }),
     ]);
     const zMain = denseFromLists(main.ptr, main.ent, B, dSae);
     const zAux = denseFromLists(aux.ptr, aux.ent, B, dSae);

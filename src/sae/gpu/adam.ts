@@ -2,7 +2,7 @@
 import type { Dispatch } from '../../gpu/dispatches';
 import type { GpuScope } from '../../gpu/scope';
 import { UniformWriter } from '../../gpu/uniforms';
-import { grid, makeDispatch, rowWorkgroupSize, WG } from './op';
+import { grid, makeDispatch, ROW_WG, WG } from './op';
 
 export interface AdamBuffers {
   dims: GPUBuffer;
@@ -27,12 +27,12 @@ export function adamRowsRenormDispatch(scope: GpuScope, label: string, rows: num
   return makeDispatch(
     scope,
     label,
-    { shader: 'sae_adam.wgsl', entry: 'adam_rows_renorm', defines: { WG: rowWorkgroupSize(cols) } },
+    { shader: 'sae_adam.wgsl', entry: 'adam_rows_renorm', defines: { WG: ROW_WG } },
     { params: adamParams(scope, label, rows * cols, rows, cols), ...b },
     grid(scope, rows),
   );
 }
 
 export function decoderNormsDispatch(scope: GpuScope, rows: number, cols: number, b: { rows_in: GPUBuffer; norms: GPUBuffer }): Dispatch {
-  return makeDispatch(scope, 'decoder norms', { shader: 'sae_adam.wgsl', entry: 'decoder_norms', defines: { WG: rowWorkgroupSize(cols) } }, { params: adamParams(scope, 'decoder norms', 0, rows, cols), ...b }, grid(scope, rows));
+  return makeDispatch(scope, 'decoder norms', { shader: 'sae_adam.wgsl', entry: 'decoder_norms', defines: { WG: ROW_WG } }, { params: adamParams(scope, 'decoder norms', 0, rows, cols), ...b }, grid(scope, rows));
 }

@@ -21,11 +21,10 @@ export function grid(scope: GpuScope, workgroups: number): [number, number, numb
 export const WG = 256;
 
 /**
- * Workgroup size of a kernel that gives one workgroup to a row of `n` values: the power of two from 64 to
- * 256 that covers n, so short rows do not leave most invocations idle.
+ * Workgroup size of the kernels that give one workgroup to a row (select, decode, per-latent backward, row
+ * renormalisation): one warp/wave. Rows are plentiful (B or d_sae of them), so a small workgroup loses no
+ * parallelism on a GPU, and its barriers are the cheapest there are: on CPU implementations (SwiftShader)
+ * a barrier switches between every 4-wide slice of the workgroup, and 32 instead of 256 made these kernels
+ * 3–7× faster (measured with `npm run sae:profile`).
  */
-export function rowWorkgroupSize(n: number): number {
-  let wg = 64;
-  while (wg < n && wg < WG) wg *= 2;
-  return wg;
-}
+export const ROW_WG = 32;

@@ -2,7 +2,7 @@
 import type { Dispatch } from '../../gpu/dispatches';
 import type { GpuScope } from '../../gpu/scope';
 import { UniformWriter } from '../../gpu/uniforms';
-import { grid, makeDispatch, rowWorkgroupSize, WG } from './op';
+import { grid, makeDispatch, ROW_WG, WG } from './op';
 
 function rowParams(scope: GpuScope, label: string, rows: number): GPUBuffer {
   return scope.uniform(`${label} params`, new UniformWriter().u32(rows).u32(0).u32(0).u32(0).finish());
@@ -35,8 +35,8 @@ export interface SparseDecodeBuffers {
 }
 
 /** x_hat from the kept lists, dL/dx_hat, and row stats (Σ(x_hat − x)², l0, smallest kept z). */
-export function sparseDecodeDispatch(scope: GpuScope, rows: number, dIn: number, b: SparseDecodeBuffers): Dispatch {
-  return makeDispatch(scope, 'sparse decode', spec('sparse_decode', rowWorkgroupSize(dIn)), { params: rowParams(scope, 'sparse decode', rows), ...b }, grid(scope, rows));
+export function sparseDecodeDispatch(scope: GpuScope, rows: number, b: SparseDecodeBuffers): Dispatch {
+  return makeDispatch(scope, 'sparse decode', spec('sparse_decode', ROW_WG), { params: rowParams(scope, 'sparse decode', rows), ...b }, grid(scope, rows));
 }
 
 export interface AuxDecodeBuffers {
@@ -52,9 +52,9 @@ export interface AuxDecodeBuffers {
 }
 
 /** AuxK: e_hat from the aux lists, dAux/de_hat into the second half of gx, row stat Σ(e_hat − e)². */
-export function auxDecodeDispatch(scope: GpuScope, rows: number, dIn: number, b: AuxDecodeBuffers): Dispatch {
+export function auxDecodeDispatch(scope: GpuScope, rows: number, b: AuxDecodeBuffers): Dispatch {
   const { x_hat, ...rest } = b;
-  return makeDispatch(scope, 'aux decode', spec('aux_decode', rowWorkgroupSize(dIn)), { params: rowParams(scope, 'aux decode', rows), x_hat_view: x_hat, ...rest }, grid(scope, rows));
+  return makeDispatch(scope, 'aux decode', spec('aux_decode', ROW_WG), { params: rowParams(scope, 'aux decode', rows), x_hat_view: x_hat, ...rest }, grid(scope, rows));
 }
 
 export interface DenseRowsBuffers {
@@ -68,7 +68,7 @@ export interface DenseRowsBuffers {
 }
 
 /** Dense path: dL/dx_hat and row stats from x_hat and z. */
-export function denseRowsDispatch(scope: GpuScope, rows: number, dIn: number, dSae: number, b: DenseRowsBuffers): Dispatch {
+export function denseRowsDispatch(scope: GpuScope, rows: number, b: DenseRowsBuffers): Dispatch {
   const { x_hat, ...rest } = b;
-  return makeDispatch(scope, 'dense rows', spec('dense_rows', rowWorkgroupSize(Math.max(dIn, dSae))), { params: rowParams(scope, 'dense rows', rows), x_hat_view: x_hat, ...rest }, grid(scope, rows));
+  return makeDispatch(scope, 'dense rows', spec('dense_rows', ROW_WG), { params: rowParams(scope, 'dense rows', rows), x_hat_view: x_hat, ...rest }, grid(scope, rows));
 }

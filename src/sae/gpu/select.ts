@@ -2,7 +2,7 @@
 import type { Dispatch } from '../../gpu/dispatches';
 import type { GpuScope } from '../../gpu/scope';
 import { UniformWriter } from '../../gpu/uniforms';
-import { grid, makeDispatch, rowWorkgroupSize, WG } from './op';
+import { grid, makeDispatch, ROW_WG, WG } from './op';
 
 export interface SelectBuffers {
   dims: GPUBuffer;
@@ -33,12 +33,12 @@ function selectParams(scope: GpuScope, label: string, rows: number, cap: number)
 }
 
 /** TopK (k per row) or AuxK (min(k_aux, n_dead) per row, dead latents only); row r's list starts at r·cap. */
-export function topkRowsDispatch(scope: GpuScope, label: string, rows: number, dSae: number, cap: number, aux: boolean, b: SelectBuffers): Dispatch {
+export function topkRowsDispatch(scope: GpuScope, label: string, rows: number, cap: number, aux: boolean, b: SelectBuffers): Dispatch {
   const params = selectParams(scope, label, rows, cap);
   return makeDispatch(
     scope,
     label,
-    { shader: 'sae_topk.wgsl', entry: 'topk_rows', defines: { AUX: aux, WG: rowWorkgroupSize(dSae) } },
+    { shader: 'sae_topk.wgsl', entry: 'topk_rows', defines: { AUX: aux, WG: ROW_WG } },
     { params, dims: b.dims, scalars: b.scalars, pre: b.pre, ssf: b.ssf, ent: b.ent, row_ptr: b.row_ptr, mask: b.mask },
     grid(scope, rows),
   );
@@ -61,7 +61,6 @@ export function batchTopkDispatches(scope: GpuScope, label: string, rows: number
   };
   // row kernels size their workgroups to d_sae; the whole-batch ones use the full WG
   const spec = (entry: string, wg = WG) => ({ shader: 'sae_topk.wgsl', entry, defines: { ITEMS: BATCH_ITEMS, WG: wg } });
-  const rowWg = rowWorkgroupSize(dSae);
   const one: [number, number, number] = [1, 1, 1];
   const histGroups = Math.ceil((rows * dSae) / (WG * BATCH_ITEMS));
   const out: Dispatch[] = [makeDispatch(scope, `${label} reset`, spec('batch_reset'), res, one)];
@@ -70,13 +69,13 @@ export function batchTopkDispatches(scope: GpuScope, label: string, rows: number
     out.push(makeDispatch(scope, `${label} choose ${pass}`, spec('batch_choose'), res, one));
   }
   const view = { ...res, sel_state: undefined, sel_view: s.sel_state };
-  out.push(makeDispatch(scope, `${label} count`, spec('batch_count_rows', rowWg), view, grid(scope, rows)));
+  out.push(makeDispatch(scope, `${label} count`, spec('batch_count_rows', ROW_WG), view, grid(scope, rows)));
   out.push(makeDispatch(scope, `${label} offsets`, spec('batch_offsets'), { ...view, row_ptr: b.row_ptr }, one));
   out.push(
     makeDispatch(
       scope,
       `${label} compact`,
-      spec('batch_compact_rows', rowWg),
+      spec('batch_compact_rows', ROW_WG),
       { ...view, row_tmp: undefined, row_tmp_view: s.row_tmp, row_ptr_view: b.row_ptr },
       grid(scope, rows),
     ),

@@ -41,11 +41,11 @@ export function buildStepPlan(device: GPUDevice, cfg: SaeConfig, p: PersistentBu
     // forward: pre = x_in·W_enc + b_enc; selection; sparse decode
     out.push(matmulDispatch(scope, 'encode', 'matmul_bias', { M: B, N: dSae, K: dIn, a: 'mk', b: 'nk' }, { a: bb.xIn, b: P.w_enc_t, vec_n: P.b_enc, out0: bb.pre }, tiling));
     const main = { dims, scalars: p.scalars, pre: bb.pre, ssf: p.ssf, ent: s.entMain, row_ptr: s.rowPtrMain, mask: s.maskMain };
-    if (cfg.architecture === 'topk') out.push(topkRowsDispatch(scope, 'topk', B, dSae, cfg.k ?? 1, false, main));
+    if (cfg.architecture === 'topk') out.push(topkRowsDispatch(scope, 'topk', B, cfg.k ?? 1, false, main));
     else out.push(...batchTopkDispatches(scope, 'batchtopk', B, dSae, main, { sel_state: s.selState, hist: s.hist, row_tmp: s.rowTmp }));
-    out.push(topkRowsDispatch(scope, 'auxk', B, dSae, cfg.k_aux ?? 1, true, { ...main, ent: s.entAux, row_ptr: s.rowPtrAux, mask: s.maskAux }));
-    out.push(sparseDecodeDispatch(scope, B, dIn, { dims, x: bb.x, b_dec: P.b_dec, w_dec: P.w_dec, row_ptr: s.rowPtrMain, ent: s.entMain, x_hat: bb.xHat, gx: bb.gx, row_stats: bb.rowStats }));
-    out.push(auxDecodeDispatch(scope, B, dIn, { dims, x: bb.x, x_hat: bb.xHat, w_dec: P.w_dec, row_ptr: s.rowPtrAux, ent: s.entAux, scalars: p.scalars, gx: bb.gx, row_stats: bb.rowStats }));
+    out.push(topkRowsDispatch(scope, 'auxk', B, cfg.k_aux ?? 1, true, { ...main, ent: s.entAux, row_ptr: s.rowPtrAux, mask: s.maskAux }));
+    out.push(sparseDecodeDispatch(scope, B, { dims, x: bb.x, b_dec: P.b_dec, w_dec: P.w_dec, row_ptr: s.rowPtrMain, ent: s.entMain, x_hat: bb.xHat, gx: bb.gx, row_stats: bb.rowStats }));
+    out.push(auxDecodeDispatch(scope, B, { dims, x: bb.x, x_hat: bb.xHat, w_dec: P.w_dec, row_ptr: s.rowPtrAux, ent: s.entAux, scalars: p.scalars, gx: bb.gx, row_stats: bb.rowStats }));
     // backward per latent (with the decoder projection) over the counting-sorted lists
     out.push(...cscDispatches(scope, 'csc', B, dSae, { dims, mask_main: s.maskMain, mask_aux: s.maskAux, pre: bb.pre, ssf: p.ssf, chunk_count: s.chunkCount, lat_count: s.latCount, lat_offset: s.latOffset, csc: s.csc }));
     out.push(
@@ -59,7 +59,7 @@ export function buildStepPlan(device: GPUDevice, cfg: SaeConfig, p: PersistentBu
     if (relu) out.push(matmulDispatch(scope, 'encode', 'encode_relu', encShape, { a: bb.xIn, b: P.w_enc_t, vec_n: P.b_enc, out0: bb.pre, out1: d.z }, tiling));
     else out.push(matmulDispatch(scope, 'encode', 'encode_jumprelu', encShape, { a: bb.xIn, b: P.w_enc_t, vec_n: P.b_enc, vec_n2: P.log_thr!, out0: bb.pre, out1: d.z }, tiling));
     out.push(matmulDispatch(scope, 'decode', 'matmul_bias', { M: B, N: dIn, K: dSae, a: 'mk', b: 'kn' }, { a: d.z, b: P.w_dec, vec_n: P.b_dec, out0: bb.xHat }, tiling));
-    out.push(denseRowsDispatch(scope, B, dIn, dSae, { dims, x: bb.x, x_hat: bb.xHat, z: d.z, norms: p.norms, gx: bb.gx, row_stats: bb.rowStats }));
+    out.push(denseRowsDispatch(scope, B, { dims, x: bb.x, x_hat: bb.xHat, z: d.z, norms: p.norms, gx: bb.gx, row_stats: bb.rowStats }));
     const dzShape = { M: B, N: dSae, K: dIn, a: 'mk', b: 'nk' } as const;
     if (relu) {
       out.push(matmulDispatch(scope, 'dL/dpre', 'dpre_relu', dzShape, { a: bb.gx, b: P.w_dec, mat_e: d.z, vec_n: p.norms, step_info, out0: d.dpre }, tiling));
@@ -77,7 +77,7 @@ export function buildStepPlan(device: GPUDevice, cfg: SaeConfig, p: PersistentBu
       out.push(matmulDispatch(scope, 'dW_dec', 'matmul', wShape, { a: d.z, b: bb.gx, out0: G.w_dec }, tiling));
     }
     out.push(matmulDispatch(scope, 'dW_enc', 'matmul', wShape, { a: d.dpre, b: bb.xIn, out0: G.w_enc_t }, tiling));
-    if (cfg.normalize_decoder) out.push(projectRowsDispatch(scope, dIn, dSae, { dims, w_dec: P.w_dec, g_wdec: G.w_dec }));
+    if (cfg.normalize_decoder) out.push(projectRowsDispatch(scope, dSae, { dims, w_dec: P.w_dec, g_wdec: G.w_dec }));
   }
 
   out.push(...bdecGradDispatches(scope, B, dIn, dSae, { dims, gx: bb.gx, w_enc_t: P.w_enc_t, g_benc: G.b_enc, partials_a: bb.partialsA, partials_b: bb.partialsB, g_bdec: G.b_dec }));
