@@ -10,7 +10,7 @@ import { validateSaeConfig, type Architecture } from '../../src/sae/config';
 import { GpuSaeTrainer } from '../../src/sae/gpu/trainer';
 import { chooseMatmulTiling, matmulDispatch, type MatmulShape } from '../../src/sae/gpu/matmul';
 import { initSaeParams } from '../../src/sae/init';
-import { measureTokenizeThroughput, tokenizerFromJson } from '../../src/data/tokenize';
+import { benchTokenization } from '../../src/services/tokenization/bench';
 import { initTfjs, makeTfjsStepper, randomBatch, type BenchShape } from './tfjs-sae-step';
 
 declare global {
@@ -164,16 +164,15 @@ async function main(): Promise<Record<string, unknown>> {
     for (const p of passes.sort((a, b) => b.totalMs - a.totalMs)) log(`  ${p.label.padEnd(24)} ${(p.totalMs / p.count).toFixed(3)}`);
   }
 
-  // Tokenization: our pipeline against a bare encode loop over the same tokenizer and documents.
-  const [tokJson, corpus] = await Promise.all([
-    fetch('/test/fixtures/lm/tiny-gpt2/tokenizer.json').then((r) => r.json() as Promise<unknown>),
-    fetch('/test/fixtures/datasets/tiny.txt').then((r) => r.text()),
+  // Tokenization: the tokenize job's per-chunk path (windows, parts written to this page's BlobStore) against
+  // a bare encode loop over the same tokenizer and documents.
+  const tp = await benchTokenization({ documentCount: quick ? 5_000 : 20_000, repeats: quick ? 7 : 5 });
+  rows.push([
+    `tokenize (${tp.store})`,
+    fmtRate(tp.pipelineTokensPerSecond, 'tok/s'),
+    fmtRate(tp.bareTokensPerSecond, 'tok/s (bare)'),
+    `overhead ${tp.overhead.toFixed(2)} (isolated ${tp.isolatedOverhead.toFixed(2)})`,
   ]);
-  const tokenizer = tokenizerFromJson(tokJson);
-  const lines = corpus.split('\n').filter(Boolean);
-  const docs = Array.from({ length: quick ? 10 : 50 }, () => lines).flat();
-  const tp = await measureTokenizeThroughput(docs, tokenizer);
-  rows.push(['tokenize', fmtRate(tp.pipelineTokensPerSecond, 'tok/s'), fmtRate(tp.bareTokensPerSecond, 'tok/s (bare)'), `overhead ${tp.overhead.toFixed(2)}`]);
 
   const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const r of rows) log(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
@@ -187,6 +186,7 @@ async function main(): Promise<Record<string, unknown>> {
     matmul_fraction_topk: +matmulFractionTopk.toFixed(3),
     sparse_decode_speedup: sparseDecodeSpeedup === null ? null : +sparseDecodeSpeedup.toFixed(3),
     tokenize_overhead: +tp.overhead.toFixed(3),
+    tokenize_overhead_isolated: +tp.isolatedOverhead.toFixed(3),
   };
   log(JSON.stringify(summary));
   ring.destroy();

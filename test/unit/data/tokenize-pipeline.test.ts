@@ -1,5 +1,5 @@
 // The pipeline with the tiny GPT-2 byte-level BPE tokenizer: exact agreement with direct tokenizer calls,
-// statistics, previews, the uint32 path and the throughput helper.
+// statistics, previews and the uint32 path.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { importTxt } from '../../../src/data/importers';
 import {
   TokenizeError,
-  measureTokenizeThroughput,
   previewTokens,
   tokenSpans,
   tokenizeDocuments,
@@ -184,15 +183,5 @@ describe('token previews', () => {
     const window = tokenSpans([EOT, ...encodeDirect('Hi there')], tokenizer);
     expect(window.text).toBe('<|endoftext|>Hi there');
     expect(window.spans[0]).toMatchObject({ id: EOT, start: 0, end: 13 });
-  });
-});
-
-describe('throughput helper', () => {
-  it('measures pipeline and bare tokens per second over the same documents', async () => {
-    const result = await measureTokenizeThroughput(DOCS, tokenizer, { repeats: 1 });
-    expect(result.tokens).toBe(DOCS.reduce((n, d) => n + encodeDirect(d).length, 0));
-    expect(result.pipelineTokensPerSecond).toBeGreaterThan(0);
-    expect(result.bareTokensPerSecond).toBeGreaterThan(0);
-    expect(result.overhead).toBeCloseTo(result.bareTokensPerSecond / result.pipelineTokensPerSecond, 10);
   });
 });

@@ -19,6 +19,6 @@ describe('tokenization bench', () => {
     expect(result.windows).toBe(Math.floor((result.tokens + 4000) / 63)); // BOS per window, EOS per document
     expect(result.storedBytes).toBeGreaterThan(result.windows * 64 * 2);
     expect(result.overhead).toBeGreaterThan(0);
-    expect(result.isolatedOverhead).toBeGreaterThan(1);
+    expect(result.isolatedOverhead).toBeGreaterThanOrEqual(1);
   });
 });
