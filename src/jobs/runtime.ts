@@ -3,6 +3,7 @@
 import { liveQuery } from 'dexie';
 import type { JobRecord } from '../domain/job';
 import { db } from '../store/db';
+import { openBlobStore } from '../store/open-blob-store';
 import { claimNextQueued, getJob, markRunningAsInterrupted, setStatus } from '../store/repos/jobs';
 import { LaneWorker } from './laneWorker';
 import { describeError } from './runner';
@@ -32,6 +33,7 @@ export function startJobScheduler(): void {
   const lead = async () => {
     // Only the lock holder runs jobs, so any job still `running` belonged to a tab that is gone.
     await markRunningAsInterrupted();
+    void removeOrphanedTemporaries();
     const { gpu, io } = jobRuntime();
     const scheduler = new JobScheduler({
       queue: { claimNext: claimNextQueued },
@@ -49,6 +51,16 @@ export function startJobScheduler(): void {
   };
   if (navigator.locks) void navigator.locks.request(SCHEDULER_LOCK, lead);
   else void lead();
+}
+
+/** Temporaries of writes cut off by a closed tab or a crash (live writes hold a lock and are kept). */
+async function removeOrphanedTemporaries(): Promise<void> {
+  try {
+    const removed = await (await openBlobStore()).cleanupTemporaries();
+    if (removed > 0) console.info(`miStudio: removed ${removed} unfinished temporary file(s) left by an earlier session`);
+  } catch (error) {
+    console.warn('miStudio: could not clean up temporary files', error);
+  }
 }
 
 async function failAfterWorkerError(job: JobRecord, error: unknown): Promise<void> {
