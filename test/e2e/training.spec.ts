@@ -93,7 +93,8 @@ test('template → training with live curves and checkpoints → reload interrup
   await expect(sae).toBeVisible();
   await expect(sae).toContainText('TopK');
   await expect(sae).toContainText('4 → 16');
-  const [download] = await Promise.all([page.waitForEvent('download'), sae.getByTestId('export-saelens').click()]);
+  await sae.getByTestId('sae-export-menu').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), sae.getByTestId('export-saelens-zip').click()]);
   expect(download.suggestedFilename()).toBe('e2e_tiny_TopK.zip');
   const files = unzipSync(new Uint8Array(readFileSync(await download.path())));
   // one folder, as SAELens loads it (its own directory entry aside)

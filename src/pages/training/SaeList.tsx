@@ -1,13 +1,12 @@
-// Trained SAEs: architecture, sizes, source and final metrics; export as a SAELens folder (.zip); delete.
+// Trained SAEs: architecture, sizes, source and final metrics; Export ▾ (SAELens or Neuronpedia zip); delete.
 import { A } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
 import type { SaeRecord } from '../../domain/entities';
 import type { ListResult } from '../../store/query';
-import { deleteSae, listSaes, saeLensZip } from '../../services/training/saes';
+import { deleteSae, listSaes } from '../../services/training/saes';
 import { ImportSaeButton } from '../interop/ImportSaeDialog';
 import { SaeExportMenu } from '../interop/SaeExportMenu';
 import { architectureLabel, describeSource, metricText } from './describe';
-import { saveFile } from './download';
 import { createLiveData } from './liveData';
 
 const PAGE_SIZE = 20;
@@ -72,20 +71,7 @@ export function SaeList() {
 function SaeRow(props: { sae: SaeRecord }) {
   const [error, setError] = createSignal('');
   const [confirming, setConfirming] = createSignal(false);
-  const [busy, setBusy] = createSignal(false);
   const m = () => props.sae.metrics ?? {};
-  const exportZip = async () => {
-    setError('');
-    setBusy(true);
-    try {
-      const { fileName, bytes } = await saeLensZip(props.sae.id);
-      saveFile(bytes, fileName, 'application/zip');
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  };
   const remove = async () => {
     try {
       await deleteSae(props.sae.id);
@@ -122,9 +108,6 @@ function SaeRow(props: { sae: SaeRecord }) {
           <A class="button small" href={`/features/${props.sae.id}`} data-testid="sae-features">
             Features
           </A>
-          <button class="small" disabled={busy()} onClick={() => void exportZip()} data-testid="export-saelens">
-            Export SAELens (.zip)
-          </button>
           <SaeExportMenu sae={props.sae} />
           <Show
             when={confirming()}

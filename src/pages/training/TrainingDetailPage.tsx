@@ -6,11 +6,11 @@ import { PageHeader } from '../../components/PageHeader';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatDuration } from '../../components/format';
 import type { SaeRecord, TrainingRecord } from '../../domain/entities';
-import { getSae, saeLensZip } from '../../services/training/saes';
+import { getSae } from '../../services/training/saes';
+import { SaeExportMenu } from '../interop/SaeExportMenu';
 import { getTrainingWithJob, listTrainings, reconcileTraining, type TrainingWithJob } from '../../services/training/trainings';
 import { CheckpointsTable } from './CheckpointsTable';
 import { architectureLabel, describeSource, metricText } from './describe';
-import { saveFile } from './download';
 import { createLiveData } from './liveData';
 import { MetricCharts, type ComparedRun } from './MetricCharts';
 import { RecoveryPanel } from './RecoveryPanel';
@@ -73,16 +73,6 @@ function TrainingDetail(props: { view: TrainingWithJob; onDeleted: () => void })
     setCompare((c) => (on ? [...c.filter((x) => x.id !== r.id), { id: r.id, name: r.name }] : c.filter((x) => x.id !== r.id)));
 
   const sae = createLiveData(() => t().saeId, async (id) => (id ? getSae(id) : undefined), undefined as SaeRecord | undefined);
-  const [exportError, setExportError] = createSignal('');
-  const exportSae = async (id: string) => {
-    setExportError('');
-    try {
-      const { fileName, bytes } = await saeLensZip(id);
-      saveFile(bytes, fileName, 'application/zip');
-    } catch (e) {
-      setExportError(e instanceof Error ? e.message : String(e));
-    }
-  };
   const eta = () => (status() === 'running' ? (job()?.progress.etaSeconds ?? null) : null);
   const keys = createMemo(() => Object.entries(t().config).filter(([, v]) => v !== undefined && v !== null));
 
@@ -159,9 +149,7 @@ function TrainingDetail(props: { view: TrainingWithJob; onDeleted: () => void })
           <section class="card" data-testid="training-sae">
             <div class="row spread">
               <h2>Result</h2>
-              <button onClick={() => void exportSae(s().id)} data-testid="export-saelens">
-                Export SAELens (.zip)
-              </button>
+              <SaeExportMenu sae={s()} />
             </div>
             <p class="small">
               SAE “{s().name}”: loss {metricText(s().metrics?.loss)} · explained variance {metricText(s().metrics?.explained_variance)} · L0{' '}
@@ -169,9 +157,6 @@ function TrainingDetail(props: { view: TrainingWithJob; onDeleted: () => void })
               <Show when={s().metrics?.mmcs !== undefined}> · MMCS {metricText(s().metrics?.mmcs)}</Show>. It is listed under Trained SAEs on the{' '}
               <A href="/training">Training</A> page.
             </p>
-            <Show when={exportError()}>
-              <p class="notice bad small">{exportError()}</p>
-            </Show>
           </section>
         )}
       </Show>

@@ -5,7 +5,9 @@ import { IllegalTransitionError } from '../../../src/domain/status';
 import { runTraining } from '../../../src/jobs/handlers/trainLoop';
 import { checkpointFile, checkpointFileName, deleteCheckpointWithFile, listCheckpoints } from '../../../src/services/training/checkpoints';
 import { metricSeries, toSeries } from '../../../src/services/training/metrics';
-import { deleteSae, listSaes, saeFolderName, saeLensZip } from '../../../src/services/training/saes';
+import { collectBytes } from '../../../src/interop';
+import { saeLensExport } from '../../../src/services/interop/sae-export';
+import { deleteSae, listSaes } from '../../../src/services/training/saes';
 import { saveSpecAsTemplate, templateForForm } from '../../../src/services/training/templates';
 import {
   cancelTraining,
@@ -144,10 +146,9 @@ describe('training services', () => {
     const saes = await listSaes({ search: 'tiny', page: 0, pageSize: 10 });
     expect(saes.total).toBe(1);
     const sae = saes.rows[0]!;
-    const zip = await saeLensZip(sae.id, stores.blobs());
+    const zip = await saeLensExport(sae.id, stores.blobs());
     expect(zip.fileName).toBe('Full_run_tiny_TopK.zip');
-    expect(saeFolderName('..hidden/')).toBe('hidden');
-    const files = unzipSync(zip.bytes);
+    const files = unzipSync(await collectBytes(zip.chunks));
     const folder = 'Full_run_tiny_TopK';
     const imported = readSaeLensFolder(new TextDecoder().decode(files[`${folder}/cfg.json`]!), files[`${folder}/sae_weights.safetensors`]!);
     expect(imported).toMatchObject({ architecture: 'topk', d_in: 4, d_sae: 8, k: 1 });
