@@ -16,6 +16,8 @@ import { saeLensFiles, toSaeLens } from '../../src/sae/formats/saelens';
 import { Prng } from '../../src/sae/prng';
 
 export const SAE_FIXTURE_DIR = 'test/fixtures/sae-tiny';
+/** The same folder in a Hub model repository of SAEs, as SAELens releases lay them out (one folder per hook). */
+export const HUB_SAE_FIXTURE_DIR = 'test/fixtures/hub/models/mistudio/tiny-saes';
 export const SAE_FIXTURE_HOOK = { name: 'blocks.0.hook_resid_post', layer: 0, kind: 'hook_resid_post' } as const;
 const COMPONENTS = 12;
 const DEAD = 8;
@@ -140,6 +142,10 @@ export function buildSaeFixtureFiles(): Map<string, Uint8Array> {
     },
   );
   const files = new Map<string, Uint8Array>();
-  for (const [name, bytes] of Object.entries(saeLensFiles(exported))) files.set(`${SAE_FIXTURE_DIR}/${name}`, bytes);
+  for (const [name, bytes] of Object.entries(saeLensFiles(exported))) {
+    files.set(`${SAE_FIXTURE_DIR}/${name}`, bytes);
+    files.set(`${HUB_SAE_FIXTURE_DIR}/${SAE_FIXTURE_HOOK.name}/${name}`, bytes);
+  }
+  files.set(`${HUB_SAE_FIXTURE_DIR}/README.md`, new TextEncoder().encode(`# tiny-saes\n\nSAELens folders for mistudio/tiny-gpt2, one per hook; written by scripts/build-sae-fixture.ts for tests.\n`));
   return files;
 }

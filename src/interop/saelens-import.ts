@@ -189,6 +189,8 @@ export interface HubSaeRequest extends Omit<HubFileRequest, 'path' | 'onProgress
   /** folder inside the repository ('' or absent for the top level), e.g. "blocks.8.hook_resid_pre" */
   path?: string;
   maxWeightBytes?: number;
+  /** the repository's file paths, when already listed: an unlisted sparsity.safetensors is not requested */
+  repoFiles?: readonly string[];
   /** bytes of the weights downloaded so far, and the total when the server says */
   onProgress?: (loaded: number, total: number | undefined) => void;
 }
@@ -202,6 +204,7 @@ export async function importSaeLensFromHub(request: HubSaeRequest): Promise<SaeL
   const at = (name: string) => (folder ? `${folder}/${name}` : name);
   const base = { ...request, path: '' };
   delete base.onProgress;
+  delete base.repoFiles;
   const cfgBytes = await fetchHubFile({ ...base, path: at(SAELENS_CFG_FILENAME), maxBytes: MAX_CFG_BYTES });
   const cfgText = decodeText(cfgBytes, SAELENS_CFG_FILENAME);
   const weightsRequest: HubFileRequest = { ...base, path: at(SAELENS_WEIGHTS_FILENAME), maxBytes: request.maxWeightBytes ?? DEFAULT_MAX_WEIGHT_BYTES };
@@ -209,11 +212,14 @@ export async function importSaeLensFromHub(request: HubSaeRequest): Promise<SaeL
   const weights = await fetchHubFile(weightsRequest);
   let sparsity: Uint8Array | undefined;
   const warnings: string[] = [];
-  try {
-    sparsity = await fetchHubFile({ ...base, path: at(SAELENS_SPARSITY_FILENAME), maxBytes: 256 * 1024 * 1024 });
-  } catch (e) {
-    if (isAbort(e)) throw e;
-    if (!(e instanceof InteropError && e.code === 'not-found')) warnings.push(`sparsity.safetensors could not be downloaded (${describeError(e)}); feature densities are unknown.`);
+  const sparsityListed = request.repoFiles === undefined || request.repoFiles.includes(at(SAELENS_SPARSITY_FILENAME));
+  if (sparsityListed) {
+    try {
+      sparsity = await fetchHubFile({ ...base, path: at(SAELENS_SPARSITY_FILENAME), maxBytes: 256 * 1024 * 1024 });
+    } catch (e) {
+      if (isAbort(e)) throw e;
+      if (!(e instanceof InteropError && e.code === 'not-found')) warnings.push(`sparsity.safetensors could not be downloaded (${describeError(e)}); feature densities are unknown.`);
+    }
   }
   const imported = decodeSaeLensFolder({ folder, weightsName: SAELENS_WEIGHTS_FILENAME, weights, cfgText, sparsity });
   imported.warnings.push(...warnings);

@@ -4,7 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { unzipSync, zipSync } from 'fflate';
 import type { Download, Page } from '@playwright/test';
+import { HUB_PORT } from '../../playwright.config';
 import { expect, test } from './fixtures';
+
+const HUB = `http://127.0.0.1:${HUB_PORT}`;
 
 const cfg = readFileSync('test/fixtures/sae-tiny/cfg.json');
 const weights = readFileSync('test/fixtures/sae-tiny/sae_weights.safetensors');
@@ -165,4 +168,27 @@ test('a training template becomes a SAELens training config (JSON and Python)', 
   const [python] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('scale-python').click()]);
   expect(python.suggestedFilename()).toMatch(/\.py$/);
   expect(readFileSync(await python.path(), 'utf8')).toContain('TopKTrainingSAEConfig(');
+});
+
+test('import an SAE from a Hub repository: a mistyped folder lists the real ones, and the chosen one imports', async ({ page }) => {
+  await page.goto('/models');
+  await page.getByTestId('add-model').getByText('Hub address', { exact: true }).click();
+  await page.getByTestId('models-hub-endpoint').fill(HUB);
+  await page.getByTestId('models-hub-endpoint-save').click();
+  await expect(page.getByTestId('models-hub-endpoint-saved')).toBeVisible();
+  await openSaeList(page);
+  await page.getByTestId('import-sae').click();
+  const dialog = page.getByTestId('import-sae-dialog');
+  await dialog.getByTestId('import-sae-hub').check();
+  await dialog.getByTestId('import-sae-repo').fill('mistudio/tiny-saes');
+  await dialog.getByTestId('import-sae-path').fill('blocks.9.hook_resid_pre');
+  await dialog.getByTestId('import-sae-fetch').click();
+  await expect(dialog.getByTestId('interop-error')).toContainText('blocks.9.hook_resid_pre');
+  await dialog.getByTestId('import-sae-candidate').selectOption('blocks.0.hook_resid_post');
+  const preview = dialog.getByTestId('import-sae-preview');
+  await expect(preview).toContainText('d_in 32 → d_sae 32');
+  await expect(preview).toContainText('blocks.0.hook_resid_post');
+  await dialog.getByTestId('import-sae-confirm').click();
+  await expect(dialog).not.toBeVisible();
+  await expect(page.getByTestId('sae-row')).toHaveCount(1);
 });

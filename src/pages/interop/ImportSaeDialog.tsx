@@ -67,7 +67,12 @@ function ImportSaeForm(props: { onDone: () => void }) {
 
   const chooseFolder = (folder: string) => {
     const current = source();
-    if (current && current.kind !== 'hub') void check({ ...current, folder });
+    if (current?.kind === 'hub') {
+      setHubPath(folder);
+      checkHub();
+    } else if (current) {
+      void check({ ...current, folder });
+    }
   };
 
   const checkHub = () => {

@@ -4,7 +4,19 @@
 // so folded decoder norms, half-precision tensors and BatchTopK thresholds need no special case there.
 // Blob first, row last: a failed row write deletes the blob, so an import never leaves half an SAE.
 import type { SaeRecord } from '../../domain/entities';
-import { checkCompatibility, equivalentHook, InteropError, importSaeLensFiles, importSaeLensFromHub, importSaeLensZip, type Compatibility, type ImportFile, type SaeLensImport } from '../../interop';
+import {
+  checkCompatibility,
+  equivalentHook,
+  InteropError,
+  importSaeLensFiles,
+  importSaeLensFromHub,
+  importSaeLensZip,
+  locateSaeLensFolder,
+  type Compatibility,
+  type ImportFile,
+  type SaeLensImport,
+} from '../../interop';
+import { createHubClient, parseRepoRef } from '../../lm/hub';
 import { SAELENS_WEIGHTS_FILENAME, saeLensFiles, toSaeLens } from '../../sae/formats/saelens';
 import type { BlobStore } from '../../store/blob-store';
 import { blobKey } from '../../store/blob-key';
@@ -58,9 +70,15 @@ export async function readSaeImport(source: SaeImportSource): Promise<SaeLensImp
     return importSaeLensFiles(source.files, source.folder === undefined ? {} : { folder: source.folder });
   }
   if (source.kind === 'zip') return importSaeLensZip(source.file, source.folder === undefined ? {} : { folder: source.folder });
-  const request: Parameters<typeof importSaeLensFromHub>[0] = { repo: source.repo, endpoint: await hubEndpoint() };
+  const endpoint = await hubEndpoint();
+  const request: Parameters<typeof importSaeLensFromHub>[0] = { repo: source.repo, endpoint };
   if (source.revision) request.revision = source.revision;
-  if (source.path) request.path = source.path;
+  // The repository's file list names its SAE folders (SAELens releases keep one per hook), so an empty or
+  // mistyped folder is answered with the folders to choose from rather than a bare "not found".
+  const hub = createHubClient({ endpoint, ...(source.token ? { token: source.token } : {}) });
+  const files = (await hub.listFiles(parseRepoRef(source.repo), { revision: source.revision || 'main' })).map((f) => f.path);
+  request.path = locateSaeLensFolder(files, source.path?.trim() ? source.path.trim() : undefined).folder;
+  request.repoFiles = files;
   if (source.token) request.token = source.token;
   if (source.signal) request.signal = source.signal;
   if (source.onProgress) request.onProgress = source.onProgress;

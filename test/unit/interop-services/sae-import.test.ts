@@ -1,11 +1,13 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { unzipSync, zipSync } from 'fflate';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startHubServer, type HubServer } from '../../../scripts/hub-server.mjs';
 import { collectBytes, InteropError } from '../../../src/interop';
 import { readSaeLensFolder } from '../../../src/sae/formats/saelens';
 import { compareWithModels, importSae, previewSaeImport, saveImportedSae } from '../../../src/services/interop/sae-import';
 import { parseFeatureList, saeLensExport } from '../../../src/services/interop/sae-export';
+import { setHubEndpoint } from '../../../src/services/datasets/hub';
 import { openDatabase, useDatabase, type MiStudioDatabase } from '../../../src/store/db';
 import { IdbBlobStore } from '../../../src/store/idb-blob-store';
 import { modelRepo } from '../../../src/store/repos/models';
@@ -103,5 +105,36 @@ describe('attaching to a model', () => {
     const sae = await saveImportedSae(withModel, { name: 'x', modelId: 'm1', hook: 'blocks.0.hook_resid_post' }, blobs);
     expect(sae).toMatchObject({ modelId: 'm1', hook: 'blocks.1.hook_resid_pre' });
     await expect(saveImportedSae(withModel, { name: 'y', modelId: 'm1', hook: 'blocks.5.hook_mlp_out' }, blobs)).rejects.toMatchObject({ code: 'invalid-option' });
+  });
+});
+
+describe('from the Hub (the local Hub-layout server)', () => {
+  let hub: HubServer;
+  beforeAll(async () => {
+    hub = await startHubServer();
+  });
+  afterAll(async () => {
+    await hub.close();
+  });
+  const repo = 'mistudio/tiny-saes';
+
+  it('downloads a named folder and checks it', async () => {
+    await setHubEndpoint(hub.url);
+    const preview = await previewSaeImport({ kind: 'hub', repo, path: 'blocks.0.hook_resid_post' });
+    expect(preview.imported).toMatchObject({ dIn: 32, dSae: 32, hookName: 'blocks.0.hook_resid_post' });
+  });
+
+  it('an empty folder takes the only SAE; a mistyped one lists the folders to choose from', async () => {
+    await setHubEndpoint(hub.url);
+    expect((await previewSaeImport({ kind: 'hub', repo })).imported.dSae).toBe(32);
+    const error = await previewSaeImport({ kind: 'hub', repo, path: 'blocks.9.hook_resid_pre' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InteropError);
+    expect((error as InteropError).message).toContain('blocks.9.hook_resid_pre');
+    expect((error as InteropError).candidates).toEqual(['blocks.0.hook_resid_post']);
+  });
+
+  it('a repository that does not exist is a clear error', async () => {
+    await setHubEndpoint(hub.url);
+    await expect(previewSaeImport({ kind: 'hub', repo: 'mistudio/no-such-saes' })).rejects.toThrow(/not found|does not exist/i);
   });
 });

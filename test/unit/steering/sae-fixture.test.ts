@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildSaeFixtureFiles, SAE_FIXTURE_DIR } from '../../../scripts/lib/sae-fixture';
+import { buildSaeFixtureFiles, HUB_SAE_FIXTURE_DIR, SAE_FIXTURE_DIR, SAE_FIXTURE_HOOK } from '../../../scripts/lib/sae-fixture';
 import { readSafetensors, tensorToFloat32 } from '../../../src/sae/formats/safetensors';
 import { maxAbsDiff } from './helpers';
 
@@ -23,6 +23,14 @@ describe('tiny SAE fixture', () => {
       if (!other) throw new Error(`missing ${name}`);
       expect(other.shape).toEqual(tensor.shape);
       expect(maxAbsDiff(tensorToFloat32(tensor, name), tensorToFloat32(other, name))).toBeLessThan(1e-5);
+    }
+  });
+
+  it('is served from the local Hub tree too, byte for byte', () => {
+    for (const name of ['cfg.json', 'sae_weights.safetensors']) {
+      const local = readFileSync(resolve(root, SAE_FIXTURE_DIR, name));
+      const hub = readFileSync(resolve(root, HUB_SAE_FIXTURE_DIR, SAE_FIXTURE_HOOK.name, name));
+      expect(hub.equals(local)).toBe(true);
     }
   });
 });
