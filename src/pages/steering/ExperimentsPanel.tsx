@@ -5,6 +5,7 @@ import type { ListResult } from '../../store/query';
 import { deleteExperiment, listExperiments, renameExperiment } from '../../services/steering';
 import { errorText } from './errors';
 import { createLiveKeyed } from './live';
+import { Pager } from '../../components/Pager';
 
 const PAGE_SIZE = 10;
 
@@ -84,19 +85,7 @@ export function ExperimentsPanel(props: { onOpen: (experiment: SteeringExperimen
             </tbody>
           </table>
         </div>
-        <Show when={pages() > 1}>
-          <div class="row pager small">
-            <button class="small" disabled={page() === 0} onClick={() => setPage(page() - 1)}>
-              Previous
-            </button>
-            <span>
-              Page {page() + 1} of {pages()}
-            </span>
-            <button class="small" disabled={page() + 1 >= pages()} onClick={() => setPage(page() + 1)}>
-              Next
-            </button>
-          </div>
-        </Show>
+        <Pager page={page()} pages={pages()} onPage={setPage} />
       </Show>
     </section>
   );

@@ -8,6 +8,7 @@ import { ImportSaeButton } from '../interop/ImportSaeDialog';
 import { SaeExportMenu } from '../interop/SaeExportMenu';
 import { architectureLabel, describeSource, metricText } from './describe';
 import { createLiveData } from './liveData';
+import { Pager } from '../../components/Pager';
 
 const PAGE_SIZE = 20;
 
@@ -50,19 +51,7 @@ export function SaeList() {
             </tbody>
           </table>
         </div>
-        <Show when={pages() > 1}>
-          <div class="row pager small">
-            <button class="small" disabled={page() === 0} onClick={() => setPage(page() - 1)}>
-              Previous
-            </button>
-            <span>
-              Page {page() + 1} of {pages()}
-            </span>
-            <button class="small" disabled={page() + 1 >= pages()} onClick={() => setPage(page() + 1)}>
-              Next
-            </button>
-          </div>
-        </Show>
+        <Pager page={page()} pages={pages()} onPage={setPage} />
       </Show>
     </section>
   );

@@ -12,6 +12,7 @@ import { createLiveData } from './liveData';
 import { SaeList } from './SaeList';
 import { TrainingCard } from './TrainingCard';
 import './training.css';
+import { Pager } from '../../components/Pager';
 
 const PAGE_SIZE = 12;
 
@@ -101,19 +102,7 @@ export default function TrainingPage() {
             <For each={ids()}>{(id) => <Show when={byId().get(id)}>{(view) => <TrainingCard view={view()} />}</Show>}</For>
           </div>
         </Show>
-        <Show when={pages() > 1}>
-          <div class="row pager small">
-            <button class="small" disabled={page() === 0} onClick={() => setPage(page() - 1)}>
-              Previous
-            </button>
-            <span>
-              Page {page() + 1} of {pages()}
-            </span>
-            <button class="small" disabled={page() + 1 >= pages()} onClick={() => setPage(page() + 1)}>
-              Next
-            </button>
-          </div>
-        </Show>
+        <Pager page={page()} pages={pages()} onPage={setPage} />
       </Show>
       <SaeList />
     </div>
