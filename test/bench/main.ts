@@ -19,8 +19,17 @@ declare global {
   }
 }
 
-const quick = new URLSearchParams(location.search).has('quick');
-const shape: BenchShape = quick ? { batch: 256, dIn: 64, dSae: 1024, k: 16 } : { batch: 4096, dIn: 768, dSae: 16384, k: 32 };
+const query = new URLSearchParams(location.search);
+const quick = query.has('quick');
+const shape: BenchShape = customShape(query.get('shape')) ?? (quick ? { batch: 256, dIn: 64, dSae: 1024, k: 16 } : { batch: 4096, dIn: 768, dSae: 16384, k: 32 });
+
+/** `shape=B,D_IN,D_SAE,K` in place of the default shapes (scripts/bench.mjs has checked the numbers). */
+function customShape(text: string | null): BenchShape | null {
+  const n = text?.split(',').map(Number) ?? [];
+  if (n.length !== 4) return null;
+  const [batch, dIn, dSae, k] = n as [number, number, number, number];
+  return { batch, dIn, dSae, k };
+}
 /** minimum wall time per measurement */
 const MIN_MS = quick ? 1500 : 3000;
 const rows: string[][] = [];
@@ -124,7 +133,7 @@ async function main(): Promise<Record<string, unknown>> {
   const { device, info } = await acquireGpu(navigator.gpu);
   const tfBackend = await initTfjs();
   log(`adapter: ${info.vendor} ${info.architecture} ${info.description} (tfjs backend: ${tfBackend})`);
-  log(`shapes: batch ${shape.batch}, d_in ${shape.dIn}, d_sae ${shape.dSae}, k ${shape.k}${quick ? ' (--quick)' : ''}`);
+  log(`shapes: batch ${shape.batch}, d_in ${shape.dIn}, d_sae ${shape.dSae}, k ${shape.k}${query.has('shape') ? ' (--shape)' : quick ? ' (--quick)' : ''}`);
 
   const ours: Record<string, number> = {};
   const theirs: Record<string, number> = {};
