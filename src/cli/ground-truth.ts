@@ -2,14 +2,13 @@
 // template on its synthetic source and reports how well the SAE recovered the true feature directions
 // (MMCS, and the share recovered at cos > 0.9). The GPU trainer by default; --cpu uses the float64 reference.
 import { parseArgs } from 'node:util';
-import { acquireGpu } from '../gpu/device';
-import { nodeGpu } from '../gpu/node-gpu';
 import { BUILT_IN_TRAINING_TEMPLATES } from '../domain/templates/builtins';
 import { mmcs, recoveredFraction, SuperpositionSource } from '../data/synthetic';
 import { validateSaeConfig, type SaeConfig, type SaeParams } from '../sae/config';
 import { GpuSaeTrainer } from '../sae/gpu/trainer';
 import { initSaeParams } from '../sae/init';
 import { ReferenceTrainer } from '../sae/reference';
+import { cliGpu } from './cli-gpu';
 import { CliUsageError, runCli } from './cli-error';
 
 interface Trainer {
@@ -56,7 +55,7 @@ await runCli(async () => {
   const toys = BUILT_IN_TRAINING_TEMPLATES.filter((t) => t.id.startsWith('builtin-training-toy-'));
   const chosen = values.arch ? toys.filter((t) => t.fields.config.architecture === values.arch) : toys;
   if (!chosen.length) throw new CliUsageError(`No toy template for architecture ${values.arch}.`);
-  const device = values.cpu ? null : (await acquireGpu(await nodeGpu())).device;
+  const device = values.cpu ? null : (await cliGpu()).device;
   const results = [];
   for (const tpl of chosen) {
     const { config: partial, batchSize, source } = tpl.fields;

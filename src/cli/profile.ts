@@ -2,11 +2,10 @@
 // times every kernel of a training step headlessly (Node + Dawn, timestamp queries) and prints GPU ms per
 // step, largest first, and the step's total. For finding what to speed up; `npm run bench` measures the ratios.
 import { parseArgs } from 'node:util';
-import { acquireGpu } from '../gpu/device';
-import { nodeGpu } from '../gpu/node-gpu';
 import { ARCHITECTURES, validateSaeConfig, type Architecture } from '../sae/config';
 import { GpuSaeTrainer } from '../sae/gpu/trainer';
 import { initSaeParams } from '../sae/init';
+import { cliGpu } from './cli-gpu';
 import { CliUsageError, runCli } from './cli-error';
 
 runCli(async () => {
@@ -23,7 +22,7 @@ runCli(async () => {
   const arch = values.arch as Architecture;
   if (!ARCHITECTURES.includes(arch)) throw new CliUsageError(`--arch must be one of ${ARCHITECTURES.join(', ')}`);
   const [batch, dIn, dSae, k, steps] = [values.batch, values['d-in'], values['d-sae'], values.k, values.steps].map(Number) as [number, number, number, number, number];
-  const { device } = await acquireGpu(await nodeGpu());
+  const { device } = await cliGpu();
   const config = validateSaeConfig({ architecture: arch, d_in: dIn, d_sae: dSae, k, k_aux: Math.min(512, dSae), total_steps: 1_000_000, lr: 1e-4, l1_coefficient: 1e-3 });
   const trainer = await GpuSaeTrainer.create(device, config, initSaeParams(config, { seed: 1 }), { metricsInterval: 64, profile: true });
   const x = new Float32Array(batch * dIn);

@@ -1,10 +1,9 @@
 // `npm run -s sae:replay -- FIXTURE.json`: replays a golden fixture (any shape or seed of the shared format)
 // on the GPU trainer and prints one JSON document with its metrics, step-0 internals and final parameters.
-import { acquireGpu } from '../gpu/device';
-import { nodeGpu } from '../gpu/node-gpu';
 import { paramShapes } from '../sae/config';
 import { fixtureParams, parseFixture } from '../sae/fixture';
 import { GpuSaeTrainer } from '../sae/gpu/trainer';
+import { cliGpu } from './cli-gpu';
 import { CliUsageError, readJsonFile, runCli } from './cli-error';
 
 const flat = (a: ArrayLike<number>) => Array.from(a);
@@ -13,7 +12,7 @@ await runCli(async () => {
   const path = process.argv.slice(2).find((a) => a !== '--');
   if (!path) throw new CliUsageError('usage: npm run -s sae:replay -- FIXTURE.json');
   const fx = parseFixture(readJsonFile(path, 'fixture'));
-  const { device } = await acquireGpu(await nodeGpu());
+  const { device } = await cliGpu();
   const trainer = await GpuSaeTrainer.create(device, fx.config, fixtureParams(fx), { metricsInterval: 64 });
   const step0 = trainer.captureNextStep();
   for (const batch of fx.batches.slice(0, fx.steps)) trainer.step(Float32Array.from(batch.data), batch.shape[0]!);

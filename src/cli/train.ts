@@ -4,14 +4,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { acquireGpu } from '../gpu/device';
-import { nodeGpu } from '../gpu/node-gpu';
 import { validateSaeConfig, type SaeConfig, type StepMetrics } from '../sae/config';
 import { readNpy } from '../sae/formats/npy';
 import { saeLensFiles, toSaeLens } from '../sae/formats/saelens';
 import { GpuSaeTrainer } from '../sae/gpu/trainer';
 import { initSaeParams, type DecoderBiasInit } from '../sae/init';
 import { estimateInputScale } from '../sae/input-scale';
+import { cliGpu } from './cli-gpu';
 import { CliUsageError, readBinaryFile, readJsonFile, runCli } from './cli-error';
 import { ShuffledBatches } from './shuffled-batches';
 
@@ -78,7 +77,7 @@ await runCli(async () => {
   const sample = run.b_dec_init === 'zeros' ? undefined : Float32Array.from(npy.data.subarray(0, sampleRows * dIn), (v) => v * scale);
   const params = initSaeParams(config, { seed: run.seed, bDec: run.b_dec_init, sample, sampleRows });
 
-  const { device, info } = await acquireGpu(await nodeGpu());
+  const { device, info } = await cliGpu();
   process.stderr.write(`sae:train: ${config.architecture} d_in=${dIn} d_sae=${config.d_sae} on ${info.description || info.vendor}; ${rows} rows, batch ${run.batch_size}, ${config.total_steps} steps\n`);
   const trainer = await GpuSaeTrainer.create(device, config, params, { metricsInterval: 50 });
   const batches = new ShuffledBatches(npy.data, rows, dIn, run.seed);

@@ -7,7 +7,12 @@ const SWIFTSHADER_ICDS = ['/usr/lib/chromium/vk_swiftshader_icd.json', '/usr/lib
 
 let cached: GPU | undefined;
 
-export async function nodeGpu(): Promise<GPU> {
+export interface NodeGpuOptions {
+  /** told when no GPU driver answered and SwiftShader serves instead (Dawn has already printed Vulkan warnings) */
+  log?: (line: string) => void;
+}
+
+export async function nodeGpu(options: NodeGpuOptions = {}): Promise<GPU> {
   if (cached) return cached;
   const { create, globals } = await import('webgpu');
   // The WebGPU constants (GPUBufferUsage, GPUMapMode, ...) are globals in browsers; Dawn's binding provides them.
@@ -25,7 +30,9 @@ export async function nodeGpu(): Promise<GPU> {
     // The Vulkan loader reads VK_ICD_FILENAMES when an instance is created, so a fresh create() sees it.
     process.env.VK_ICD_FILENAMES = icd;
     gpu = create([]) as unknown as GPU;
-    if (!(await gpu.requestAdapter())) {
+    if (await gpu.requestAdapter()) {
+      options.log?.(`No GPU driver answered (the Vulkan warnings above); running on SwiftShader, a CPU implementation (${icd}): fine for tests and small shapes, slow for real ones.`);
+    } else {
       throw new GpuUnavailableError(
         'no-adapter',
         `No WebGPU adapter, even with SwiftShader (${icd}).`,
