@@ -36,6 +36,19 @@ const CSC_MAIN: u32 = 0x80000000u;
 const CSC_AUX: u32 = 0x40000000u;
 const FIRED: u32 = 0x80000000u;
 
+// Whether row r holds latent j (word w, bit) in the main and/or the aux mask, as CSC flags (0: neither).
+fn pair_flags(r: u32, w: u32, bit: u32) -> u32 {
+  let words = (params.cols + 31u) / 32u;
+  var flags = 0u;
+  if ((mask_main[r * words + w] & bit) != 0u) {
+    flags |= CSC_MAIN;
+  }
+  if ((mask_aux[r * words + w] & bit) != 0u) {
+    flags |= CSC_AUX;
+  }
+  return flags;
+}
+
 // Invocation (latent j = x, chunk c = workgroup y): how many rows of the chunk hold j in either mask, and
 // whether j fired (TopK/BatchTopK kept) in one of them.
 @compute @workgroup_size(WG)
@@ -45,19 +58,17 @@ fn csc_count(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) 
   if (j >= params.cols) {
     return;
   }
-  let words = (params.cols + 31u) / 32u;
   let w = j / 32u;
   let bit = 1u << (j & 31u);
   let r1 = min((c + 1u) * ROW_CHUNK, params.rows);
   var n = 0u;
   var fired = 0u;
   for (var r = c * ROW_CHUNK; r < r1; r++) {
-    let m = mask_main[r * words + w] & bit;
-    let a = mask_aux[r * words + w] & bit;
-    if ((m | a) != 0u) {
+    let flags = pair_flags(r, w, bit);
+    if (flags != 0u) {
       n++;
     }
-    if (m != 0u) {
+    if ((flags & CSC_MAIN) != 0u) {
       fired = FIRED;
     }
   }
@@ -115,7 +126,6 @@ fn csc_fill(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t
   if (j >= params.cols) {
     return;
   }
-  let words = (params.cols + 31u) / 32u;
   let w = j / 32u;
   let bit = 1u << (j & 31u);
   var pos = lat_offset[j];
@@ -124,17 +134,9 @@ fn csc_fill(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t
   }
   let r1 = min((c + 1u) * ROW_CHUNK, params.rows);
   for (var r = c * ROW_CHUNK; r < r1; r++) {
-    let m = mask_main[r * words + w] & bit;
-    let a = mask_aux[r * words + w] & bit;
-    if ((m | a) != 0u) {
-      var tag = r;
-      if (m != 0u) {
-        tag |= CSC_MAIN;
-      }
-      if (a != 0u) {
-        tag |= CSC_AUX;
-      }
-      csc[pos] = vec2u(tag, bitcast<u32>(pre[r * params.cols + j]));
+    let flags = pair_flags(r, w, bit);
+    if (flags != 0u) {
+      csc[pos] = vec2u(r | flags, bitcast<u32>(pre[r * params.cols + j]));
       pos++;
     }
   }

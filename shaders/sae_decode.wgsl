@@ -57,8 +57,28 @@ fn input_minus_bias(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) n
   x_in[i] = v;
 }
 
-// A row's list is staged through workgroup memory WG entries at a time; each invocation owns the columns
-// d ≡ t (mod WG) and sums its entries in list (latent) order.
+// Σ z·W_dec[latent, d] over the list ent[start, start + count): staged through workgroup memory WG entries at
+// a time and summed in list (latent) order. Every invocation calls it (barriers); each owns one column d,
+// and d ≥ d_in gives 0.
+fn gather_column(start: u32, count: u32, d: u32, t: u32) -> f32 {
+  let D = dims.d_in;
+  var acc = 0.0;
+  for (var c0 = 0u; c0 < count; c0 += WG) {
+    if (c0 + t < count) {
+      ent_sh[t] = ent[start + c0 + t];
+    }
+    workgroupBarrier();
+    let n = min(WG, count - c0);
+    if (d < D) {
+      for (var i = 0u; i < n; i++) {
+        let e = ent_sh[i];
+        acc += bitcast<f32>(e.y) * w_dec[e.x * D + d];
+      }
+    }
+    workgroupBarrier();
+  }
+  return acc;
+}
 
 // x_hat = Σ z·W_dec[latent] + b_dec; g = dL/dx_hat = 2(x_hat − x)/B; row stats: Σ(x_hat − x)², l0, min z.
 @compute @workgroup_size(WG)
@@ -74,26 +94,12 @@ fn sparse_decode(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg:
   let two_over_b = 2.0 / f32(params.rows);
   var sq = 0.0;
   var zmin = F32_MAX;
+  for (var i = t; i < count; i += WG) {
+    zmin = min(zmin, bitcast<f32>(ent[start + i].y));
+  }
   for (var d0 = 0u; d0 < D; d0 += WG) {
     let d = d0 + t;
-    var acc = 0.0;
-    for (var c0 = 0u; c0 < count; c0 += WG) {
-      if (c0 + t < count) {
-        ent_sh[t] = ent[start + c0 + t];
-        if (d0 == 0u) {
-          zmin = min(zmin, bitcast<f32>(ent_sh[t].y));
-        }
-      }
-      workgroupBarrier();
-      let n = min(WG, count - c0);
-      if (d < D) {
-        for (var i = 0u; i < n; i++) {
-          let e = ent_sh[i];
-          acc += bitcast<f32>(e.y) * w_dec[e.x * D + d];
-        }
-      }
-      workgroupBarrier();
-    }
+    let acc = gather_column(start, count, d, t);
     if (d < D) {
       let idx = row * D + d;
       let xh = acc + b_dec[d];
@@ -130,21 +136,7 @@ fn aux_decode(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: ve
   var sq = 0.0;
   for (var d0 = 0u; d0 < D; d0 += WG) {
     let d = d0 + t;
-    var acc = 0.0;
-    for (var c0 = 0u; c0 < count; c0 += WG) {
-      if (c0 + t < count) {
-        ent_sh[t] = ent[start + c0 + t];
-      }
-      workgroupBarrier();
-      let n = min(WG, count - c0);
-      if (d < D) {
-        for (var i = 0u; i < n; i++) {
-          let e = ent_sh[i];
-          acc += bitcast<f32>(e.y) * w_dec[e.x * D + d];
-        }
-      }
-      workgroupBarrier();
-    }
+    let acc = gather_column(start, count, d, t);
     if (d < D) {
       let idx = row * D + d;
       let diff = acc - (x[idx] - x_hat_view[idx]);
