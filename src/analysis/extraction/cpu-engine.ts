@@ -10,7 +10,7 @@ import { FeatureEngineError, type FeatureEngine, type FeatureEngineOptions } fro
 export function cpuFeatureEngine(opts: FeatureEngineOptions): FeatureEngine {
   const { cfg, maxRows } = opts;
   const params = referenceParams(cfg, opts.params);
-  const stats: FeatureStatsState = emptyFeatureStats(cfg.d_sae, opts.histogram ? { k: opts.topK, histogram: opts.histogram } : { k: opts.topK });
+  let stats: FeatureStatsState = emptyFeatureStats(cfg.d_sae, opts.histogram ? { k: opts.topK, histogram: opts.histogram } : { k: opts.topK });
   let samples: QuantileSamplerState | null = null;
   let z: Float32Array = new Float32Array(0);
   let zRows = 0;
@@ -29,6 +29,12 @@ export function cpuFeatureEngine(opts: FeatureEngineOptions): FeatureEngine {
       accumulateBatch(stats, latest(rows), batch);
     },
     readStats: async () => stats,
+    loadStats(state) {
+      if (state.dSae !== cfg.d_sae || state.top.capacity !== stats.top.capacity || state.histogramBins.bins !== stats.histogramBins.bins) {
+        throw new FeatureEngineError('Saved feature statistics do not match this extraction (d_sae, k or histogram bins differ).');
+      }
+      stats = state;
+    },
     beginSampling(edges, perBand, seed) {
       samples = emptyQuantileSamples(edges, perBand, seed);
     },
@@ -39,6 +45,10 @@ export function cpuFeatureEngine(opts: FeatureEngineOptions): FeatureEngine {
     async readSamples() {
       if (!samples) throw new FeatureEngineError('Sampling was not set up before its pass.');
       return samples;
+    },
+    loadSamples(state) {
+      if (!samples) throw new FeatureEngineError('Sampling was not set up before its pass.');
+      samples = state;
     },
     async gather(list: GatherList) {
       const out = new Float32Array(list.latents.length);

@@ -28,10 +28,14 @@ export interface FeatureEngine {
   /** Statistics pass: adds the latest latents (their `rows` token references in `batch`). */
   addStats(rows: number, batch: TokenBatch): void;
   readStats(): Promise<FeatureStatsState>;
+  /** Resuming: the statistics accumulated before the pause, in place of the empty start. */
+  loadStats(state: FeatureStatsState): void;
   /** Sampling pass: set up once, after the statistics pass. */
   beginSampling(edges: BandEdges, perBand: number, seed: number): void;
   addSamples(rows: number, batch: TokenBatch): void;
   readSamples(): Promise<QuantileSamplerState>;
+  /** Resuming: the samples drawn before the pause (after beginSampling with the same edges). */
+  loadSamples(state: QuantileSamplerState): void;
   /** Context pass: the latest latents' values the list asks for (rows are rows of the latest encode). */
   gather(list: GatherList): Promise<Float32Array>;
   logitEffects(input: LogitEffectsInput, topN: number): Promise<LogitEffects[]>;

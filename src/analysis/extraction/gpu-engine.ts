@@ -20,6 +20,7 @@ export function gpuFeatureEngine(device: GPUDevice, opts: FeatureEngineOptions):
   const checkRows = (rows: number) => {
     if (rows !== rowsEncoded) throw new FeatureEngineError(`The latest encode has ${rowsEncoded} rows, not ${rows}.`);
   };
+  const statsOptions = { dSae: cfg.d_sae, k: opts.topK, maxRows, ...(opts.histogram ? { histogram: opts.histogram } : {}) };
   return {
     maxRows,
     encode(x, rows) {
@@ -28,12 +29,16 @@ export function gpuFeatureEngine(device: GPUDevice, opts: FeatureEngineOptions):
     },
     addStats(rows, batch) {
       checkRows(rows);
-      stats ??= own(GpuFeatureStats.create(device, { dSae: cfg.d_sae, k: opts.topK, maxRows, ...(opts.histogram ? { histogram: opts.histogram } : {}) }));
+      stats ??= own(GpuFeatureStats.create(device, statsOptions));
       stats.add(encoder.z, rows, batch);
     },
     async readStats() {
-      stats ??= own(GpuFeatureStats.create(device, { dSae: cfg.d_sae, k: opts.topK, maxRows, ...(opts.histogram ? { histogram: opts.histogram } : {}) }));
+      stats ??= own(GpuFeatureStats.create(device, statsOptions));
       return stats.read();
+    },
+    loadStats(state) {
+      stats ??= own(GpuFeatureStats.create(device, statsOptions));
+      stats.load(state);
     },
     beginSampling(edges, perBand, seed) {
       sampler = own(GpuQuantileSampler.create(device, { edges, perBand, seed, maxRows }));
@@ -46,6 +51,10 @@ export function gpuFeatureEngine(device: GPUDevice, opts: FeatureEngineOptions):
     async readSamples() {
       if (!sampler) throw new FeatureEngineError('Sampling was not set up before its pass.');
       return sampler.read();
+    },
+    loadSamples(state) {
+      if (!sampler) throw new FeatureEngineError('Sampling was not set up before its pass.');
+      sampler.load(state);
     },
     gather(list) {
       gather ??= own(new GpuContextGather(device, cfg.d_sae));

@@ -8,6 +8,7 @@ export * from './examples';
 export * from './feature-rows';
 export * from './plan';
 export * from './progress';
+export * from './resume-codec';
 export * from './settings';
 export * from './token-rows';
 export * from './window-lengths';

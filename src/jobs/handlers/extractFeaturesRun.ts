@@ -8,7 +8,9 @@
 // batches; memory is bounded by d_sae, k and the context budget, never by the dataset.
 //
 // Stopping: checked between model runs. A cancel marks the extraction failed ("cancelled"); a pause puts
-// it back to pending and a resumed job starts over (results are only kept complete).
+// it back to pending. Where it stands — pass and batch, or context chunk, with the accumulators — is saved
+// on pause and every RESUME_EVERY_MS (a closed tab loses at most that much), and a resumed job goes on from
+// there (resume-codec.ts); results are only ever written complete per context chunk.
 import { ContextPlan } from '../../analysis/context';
 import {
   checkExtractionSettings,
@@ -16,8 +18,10 @@ import {
   contextPassLatents,
   contiguousRuns,
   dataPassDone,
+  decodeExtractionResume,
   DENSE_THRESHOLD,
   encodeDetailsHeader,
+  encodeExtractionResume,
   encodeLatentRecord,
   exampleRecordOf,
   exampleRefsOf,
@@ -34,11 +38,13 @@ import {
   windowBatches,
   WindowLengths,
   type ExtractionPlan,
+  type ExtractionResume,
   type ExtractionWork,
   type FeatureDetailsHeader,
   type FeatureEngine,
   type FeatureEngineOptions,
   type NewExampleRecord,
+  type ResumePosition,
   type RunRows,
 } from '../../analysis/extraction';
 import { deadAndDense, featureStatsOf } from '../../analysis/feature-stats';
@@ -97,9 +103,30 @@ const EXAMPLE_WRITE_BATCH = 2000;
 /** latents per details-blob chunk and per feature-row write */
 const LATENT_CHUNK = 1024;
 
+/** How often a running extraction saves where it stands (a closed tab loses at most this much work). */
+const RESUME_EVERY_MS = 60_000;
+
 /** Where an extraction's per-latent details blob lives. */
 export function detailsKeyOf(extractionId: string): string {
   return blobKey('features', 'extractions', extractionId, 'details.bin');
+}
+
+/** Where a paused or interrupted extraction's saved progress lives (removed when the run ends). */
+export function resumeKeyOf(extractionId: string): string {
+  return blobKey('features', 'extractions', extractionId, 'resume.bin');
+}
+
+/** The saved progress of this extraction when there is one for the same plan; otherwise it starts over. */
+async function savedProgress(blobs: BlobStore, key: string, plan: ExtractionResume['plan']): Promise<ExtractionResume | null> {
+  if (!(await blobs.has(key))) return null;
+  try {
+    const saved = decodeExtractionResume(new Uint8Array(await (await blobs.read(key)).arrayBuffer()));
+    const same = saved.plan.windows === plan.windows && saved.plan.batches === plan.batches && saved.plan.passes === plan.passes && saved.plan.dSae === plan.dSae;
+    return same ? saved : null;
+  } catch (error) {
+    console.warn('miStudio: saved extraction progress is unreadable; starting over', error);
+    return null;
+  }
 }
 
 function access(id: string): AssetStatusAccess {
@@ -239,13 +266,48 @@ export async function runExtractFeatures(ctx: JobContext<unknown>, deps: Extract
 
     const work: ExtractionWork = initialWork(plan, dSae);
     const throttle = new ProgressThrottle((u) => ctx.reportProgress(u), deps.progressIntervalMs ?? 250);
-    const checkStop = () => {
-      const stop = ctx.shouldStop();
-      if (stop !== null) throw new Stopped(stop);
-    };
     const lengths = new WindowLengths(plan.batches, windows.contextLength);
     const activeEngine = engine;
     const activeRunner = runner;
+
+    // saved progress of a paused or interrupted run of this extraction
+    const resumeKey = resumeKeyOf(extractionId);
+    const planSignature = { windows: plan.windows, batches: plan.batches.length, passes: plan.passes.length, dSae };
+    const saved = await savedProgress(blobs, resumeKey, planSignature);
+    const from: ResumePosition = saved?.position ?? { phase: 'data', pass: 0, batch: 0 };
+    let stats: FeatureStatsState | null = null;
+    let samples: QuantileSamplerState | null = saved?.samples ?? null;
+    if (saved) {
+      // the first pass records the windows' lengths; the batches it already ran are read again for them
+      const recorded = from.phase === 'data' && from.pass === 0 ? from.batch : plan.batches.length;
+      if (windows.hasLengths) {
+        for (const batch of plan.batches.slice(0, recorded)) {
+          const range = await windows.read(batch.start, batch.end);
+          if (range.lengths) lengths.record(batch.start, range.lengths);
+        }
+      }
+      if (from.phase === 'data' && from.pass === 0) activeEngine.loadStats(saved.stats);
+      else stats = saved.stats;
+    }
+    let lastSaved = Date.now();
+    const saveProgress = async (position: ResumePosition) => {
+      const inFirstPass = position.phase === 'data' && position.pass === 0;
+      const inSampling = position.phase === 'data' && plan.passes[position.pass] === 'sampling';
+      const now: ExtractionResume = { plan: planSignature, position, stats: inFirstPass ? await activeEngine.readStats() : stats! };
+      const drawn = inSampling ? await activeEngine.readSamples() : samples;
+      if (drawn) now.samples = drawn;
+      await blobs.write(resumeKey, encodeExtractionResume(now));
+      lastSaved = Date.now();
+    };
+    /** Between model runs: stop when asked (saving where the run stands on pause), and save now and then. */
+    const checkStop = async (position: ResumePosition) => {
+      const stop = ctx.shouldStop();
+      if (stop !== null) {
+        if (stop === 'pause') await saveProgress(position);
+        throw new Stopped(stop);
+      }
+      if (Date.now() - lastSaved >= RESUME_EVERY_MS) await saveProgress(position);
+    };
 
     /** Runs windows through the model and hands each encoded slice to `use`. */
     const encodeWindows = async (ids: readonly number[], tokens: TokenArray, lens: Uint32Array | null, use: (rows: number, slice: RunRows) => Promise<void> | void) => {
@@ -263,17 +325,19 @@ export async function runExtractFeatures(ctx: JobContext<unknown>, deps: Extract
     };
 
     // passes over the data: statistics, then (with quantile examples) sampling
-    let stats: FeatureStatsState | null = null;
-    let samples: QuantileSamplerState | null = null;
-    for (let pass = 0; pass < plan.passes.length; pass++) {
+    const firstPass = from.phase === 'data' ? from.pass : plan.passes.length;
+    for (let pass = firstPass; pass < plan.passes.length; pass++) {
       const kind = plan.passes[pass]!;
+      const firstBatch = from.phase === 'data' && pass === from.pass ? from.batch : 0;
       if (kind === 'sampling') {
         const edges = bandEdgesFromHistogram(stats!.histogram, stats!.histogramBins, plan.quantile!.bands);
         activeEngine.beginSampling(edges, plan.quantile!.perBand, QUANTILE_SEED);
+        if (firstBatch > 0 && samples) activeEngine.loadSamples(samples);
       }
-      let windowsDone = 0;
-      for (const batch of plan.batches) {
-        checkStop();
+      let windowsDone = plan.batches.slice(0, firstBatch).reduce((n, b) => n + b.end - b.start, 0);
+      for (let b = firstBatch; b < plan.batches.length; b++) {
+        const batch = plan.batches[b]!;
+        await checkStop({ phase: 'data', pass, batch: b });
         const range = await windows.read(batch.start, batch.end);
         if (pass === 0 && range.lengths) lengths.record(batch.start, range.lengths);
         const ids = Array.from({ length: batch.end - batch.start }, (_, i) => batch.start + i);
@@ -301,14 +365,17 @@ export async function runExtractFeatures(ctx: JobContext<unknown>, deps: Extract
     // even if the run stops before the last pass
     await featureExtractionRepo.update(extractionId, { detailsKey });
 
-    // context passes: per chunk of latents, re-encode just the windows holding their examples
-    await deleteExamplesOf(record.saeId);
+    // context passes: per chunk of latents, re-encode just the windows holding their examples (a resumed run
+    // keeps the chunks it finished; example ids are fixed, so a chunk done again replaces its own rows)
+    const firstChunk = from.phase === 'contexts' ? from.chunk : 0;
+    if (firstChunk === 0) await deleteExamplesOf(record.saeId);
     const spec = { prefix: settings.contextPrefix, suffix: settings.contextSuffix };
     const quantile = plan.quantile ? { bands: plan.quantile.bands, wanted: settings.quantileExamples } : null;
     const reportOpts = { denseThreshold: DENSE_THRESHOLD, ...(samples ? { samples } : {}) };
     const chunks = contextPassLatents(plan, dSae);
     for (let c = 0; c < chunks.length; c++) {
       const chunk = chunks[c]!;
+      if (c >= firstChunk) await checkStop({ phase: 'contexts', chunk: c });
       const latentStats = [];
       for (let j = chunk.start; j < chunk.end; j++) latentStats.push(featureStatsOf(stats, j, reportOpts));
       const contextPlan = new ContextPlan(
@@ -317,12 +384,13 @@ export async function runExtractFeatures(ctx: JobContext<unknown>, deps: Extract
         spec,
       );
       work.contextWindows[c] = contextPlan.windows.length;
+      if (c < firstChunk) continue;
       const byWindow = requestsByWindow(contextPlan);
       const tops = new Map<number, NewExampleRecord[]>();
       let pending: NewExampleRecord[] = [];
       let windowsDone = 0;
       for (const ids of windowBatches(contextPlan.windows, settings.batchSize)) {
-        checkStop();
+        await checkStop({ phase: 'contexts', chunk: c });
         const { tokens, lengths: lens } = await readWindowList(windows, ids);
         await encodeWindows(ids, tokens, lens, async (_rows, slice) => {
           const list = contextPlan.gatherList(slice);
@@ -362,6 +430,7 @@ export async function runExtractFeatures(ctx: JobContext<unknown>, deps: Extract
     const summary = extractionSummary(dSae, flags, DENSE_THRESHOLD);
     await forgetOlderDetails(record, blobs);
     await setFeatureExtractionStatus(extractionId, 'ready', { tokens: stats.tokens, windows: plan.windows, detailsKey, summary, finishedAt: Date.now() });
+    await blobs.delete(resumeKey);
     const note = logit.note ? ` · ${logit.note}` : '';
     return {
       status: 'completed',
@@ -370,9 +439,11 @@ export async function runExtractFeatures(ctx: JobContext<unknown>, deps: Extract
   } catch (error) {
     if (error instanceof Stopped) {
       await settleStopped(extractionId, error.request);
+      if (error.request !== 'pause') await blobs.delete(resumeKeyOf(extractionId));
       return { status: 'stopped' };
     }
     if (error instanceof AssetGoneError) return { status: 'stopped' };
+    await blobs.delete(resumeKeyOf(extractionId)).catch(() => undefined);
     await recordFailure(asset, error);
     throw error;
   } finally {

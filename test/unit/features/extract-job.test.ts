@@ -3,7 +3,7 @@
 // encoded and accumulated directly, in one piece.
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { decodeLatentRecord, decodeDetailsHeader, DETAILS_HEADER_BYTES, latentRecordRange } from '../../../src/analysis/extraction';
+import { decodeExtractionResume, decodeLatentRecord, type ResumePosition, decodeDetailsHeader, DETAILS_HEADER_BYTES, latentRecordRange } from '../../../src/analysis/extraction';
 import { accumulateBatch, emptyFeatureStats } from '../../../src/analysis/feature-accumulator';
 import { logitEffects } from '../../../src/analysis/logit-effects';
 import { referenceLatents, referenceParams } from '../../../src/analysis/reference-encode';
@@ -12,7 +12,7 @@ import { tokenSpans } from '../../../src/data/tokenize';
 import { decodeModel, unembedding } from '../../../src/lm/graph';
 import { readSaeLensFolder } from '../../../src/sae/formats/saelens';
 import { modelActivationRunner } from '../../../src/jobs/handlers/extractFeaturesActivations';
-import { detailsKeyOf } from '../../../src/jobs/handlers/extractFeaturesRun';
+import { detailsKeyOf, resumeKeyOf, runExtractFeatures } from '../../../src/jobs/handlers/extractFeaturesRun';
 import { loadModelTokenizer } from '../../../src/services/tokenization/model-tokenizer';
 import { openStoredWindows } from '../../../src/services/tokenization/window-parts';
 import { readModelBytes } from '../../../src/services/models/model-files';
@@ -24,8 +24,8 @@ import { getFeature } from '../../../src/store/repos/features';
 import { modelRepo } from '../../../src/store/repos/models';
 import { activationCacheRepo } from '../../../src/store/repos/activationCaches';
 import { ort } from '../lm/ort-helpers';
-import { useStores } from '../datasets/kit';
-import { extract, pipeline, SETTINGS, type Pipeline } from './kit';
+import { fakeContext, useStores } from '../datasets/kit';
+import { cpuDeps, extract, pipeline, queueExtraction, SETTINGS, type Pipeline } from './kit';
 import type { BlobStore } from '../../../src/store/blob-store';
 
 /** Every window's activations encoded and accumulated in one batch, with the activations kept. */
@@ -219,9 +219,51 @@ describe('extract-features job', { timeout: 60_000 }, () => {
     const cancelled = await extract(p, blobs(), {}, {}, { after: 3, request: 'cancel' });
     expect(cancelled.outcome).toEqual({ status: 'stopped' });
     expect(await featureExtractionRepo.get(cancelled.extractionId)).toMatchObject({ status: 'failed', error: 'The extraction was cancelled.' });
+    expect(await blobs().has(resumeKeyOf(cancelled.extractionId))).toBe(false);
     const paused = await extract(p, blobs(), {}, {}, { after: 2, request: 'pause' });
     expect(paused.outcome).toEqual({ status: 'stopped' });
     expect(await featureExtractionRepo.get(paused.extractionId)).toMatchObject({ status: 'pending' });
+    expect(await blobs().has(resumeKeyOf(paused.extractionId))).toBe(true);
+    // damaged saved progress is not trusted: the run starts over and still finishes
+    await blobs().write(resumeKeyOf(paused.extractionId), new Uint8Array([1, 2, 3]));
+    const again = fakeContext((await db().jobs.get(paused.run.ctx.job.id))!);
+    expect(await runExtractFeatures(again.ctx, cpuDeps(blobs()))).toMatchObject({ status: 'completed' });
+    expect(again.progress.filter((u) => u.phase === 'statistics').length).toBeGreaterThan(1);
+  });
+
+  it('a paused run goes on from where it stood, at every kind of stop, and ends as an unbroken run does', async () => {
+    const p = await pipeline(blobs());
+    const settings = { ...SETTINGS, quantileExamples: 5 };
+    const deps = { contextBudget: 3 * (6 + 5) * 6 };
+    const unbroken = await extract(p, blobs(), { settings }, deps);
+    expect(unbroken.outcome.status).toBe('completed');
+    const snapshot = async () => ({
+      features: (await db().features.where('saeId').equals(p.sae.id).toArray()).map(({ extractionId: _e, updatedAt: _u, ...rest }) => rest),
+      examples: (await db().featureExamples.where('saeId').equals(p.sae.id).toArray()).sort((a, b) => a.id.localeCompare(b.id)),
+    });
+    const expected = await snapshot();
+    // stop checks come before every statistics, sampling and context batch (and each context chunk): these
+    // pauses land in the first pass, in the sampling pass, in the first context chunk and in a later one
+    const batches = unbroken.run.progress.filter((u) => u.phase === 'statistics').length;
+    const stops: [number, ResumePosition][] = [
+      [2, { phase: 'data', pass: 0, batch: 1 }],
+      [batches + 2, { phase: 'data', pass: 1, batch: 1 }],
+      [2 * batches + 3, { phase: 'contexts', chunk: 0 }],
+      [2 * batches + 14, { phase: 'contexts', chunk: 2 }],
+    ];
+    for (const [after, position] of stops) {
+      const { extractionId, job } = await queueExtraction(p, { settings });
+      const first = fakeContext(job, { stop: { after, request: 'pause' } });
+      expect(await runExtractFeatures(first.ctx, cpuDeps(blobs(), deps))).toEqual({ status: 'stopped' });
+      const saved = decodeExtractionResume(new Uint8Array(await (await blobs().read(resumeKeyOf(extractionId))).arrayBuffer()));
+      expect(saved.position).toEqual(position);
+      const second = fakeContext(job);
+      expect(await runExtractFeatures(second.ctx, cpuDeps(blobs(), deps))).toMatchObject({ status: 'completed' });
+      // it went on: the resumed run did fewer statistics batches than a whole run
+      expect(second.progress.filter((u) => u.phase === 'statistics').length).toBeLessThan(batches);
+      expect(await blobs().has(resumeKeyOf(extractionId))).toBe(false);
+      expect(await snapshot()).toEqual(expected);
+    }
   });
 
   it('fails with a message saying what to do when the hook does not fit the SAE', async () => {
