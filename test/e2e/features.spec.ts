@@ -169,6 +169,47 @@ test('tiny model → dataset → SAE → extraction → browse, search, open a f
   await expect(overview.getByTestId('extraction-summary')).toBeVisible();
 });
 
+test('a paused extraction survives a reload and goes on from where it stopped', async ({ page }) => {
+  test.setTimeout(300_000);
+  await importTinyModel(page);
+  await importAndTokenize(page);
+  const saeId = await importSae(page);
+  await page.goto(`/features/${saeId}`);
+  const form = page.getByTestId('extraction-form');
+  await form.getByLabel('Quantile examples').fill('4');
+  await form.getByTestId('start-extraction').click();
+
+  // pause once a few windows are done; the run stops after its batch and the extraction waits
+  const status = page.getByTestId('extraction-status');
+  const eta = page.getByTestId('extraction-eta');
+  const windowsDone = async () => Number(/^([\d,]+) \//.exec((await eta.textContent()) ?? '')?.[1]?.replace(/,/g, '') ?? 0);
+  await expect.poll(windowsDone, { intervals: [50], timeout: 120_000 }).toBeGreaterThan(0);
+  await status.getByTestId('pause-extraction').click();
+  await expect(status).toHaveAttribute('data-status', 'pending');
+  await expect(status.getByTestId('resume-extraction')).toBeVisible();
+  const pausedAt = await windowsDone();
+  expect(pausedAt).toBeGreaterThan(0);
+
+  await page.reload();
+  await expect(status.getByTestId('resume-extraction')).toBeVisible();
+  // every progress shown from here on counts on from the pause (a restart would show low counts first)
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { __etaSeen: string[] }).__etaSeen = seen;
+    new MutationObserver(() => {
+      const text = document.querySelector('[data-testid="extraction-eta"]')?.textContent;
+      if (text) seen.push(text);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await status.getByTestId('resume-extraction').click();
+  await expect(status).toHaveAttribute('data-status', 'ready', { timeout: 180_000 });
+  const seen = await page.evaluate(() => (window as unknown as { __etaSeen: string[] }).__etaSeen);
+  const counts = seen.map((t) => /^([\d,]+) \//.exec(t)?.[1]).filter((c): c is string => c !== undefined).map((c) => Number(c.replace(/,/g, '')));
+  expect(counts.length).toBeGreaterThan(0);
+  expect(Math.min(...counts)).toBeGreaterThanOrEqual(pausedAt);
+  await expect(page.getByTestId('extraction-summary')).toContainText(/\d+ alive, \d+ dead, \d+ dense/);
+});
+
 test('a 32k-row feature table scrolls with only the rows in view rendered', async ({ page }) => {
   test.setTimeout(120_000);
   await page.goto('/features');

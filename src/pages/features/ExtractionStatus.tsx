@@ -1,12 +1,13 @@
 // Where an SAE's latest extraction run stands: queued or running with its progress, speed and time left
-// (and a Cancel button), finished with its summary, or failed with why and what to do.
+// (Pause, Resume — from where it stopped — and Cancel), finished with its summary, or failed with why and
+// what to do.
 import { Match, Show, Switch } from 'solid-js';
 import { formatDuration } from '../../components/format';
 import { ProgressBar } from '../../components/ProgressBar';
 import type { FeatureExtractionRecord } from '../../domain/entities';
 import type { JobRecord } from '../../domain/job';
 import { cancelExtraction, extractionJob } from '../../services/features/extractions';
-import { resumeJob } from '../../services/jobs';
+import { pauseJob, resumeJob } from '../../services/jobs';
 import { formatCount } from './format';
 import { createLiveData } from './live';
 
@@ -26,6 +27,10 @@ export function ExtractionStatus(props: { extraction: FeatureExtractionRecord })
     const j = job.value();
     if (j) void resumeJob(j.id).catch((e: unknown) => console.warn('miStudio: could not resume the extraction', e));
   };
+  const pause = () => {
+    const j = job.value();
+    if (j) void pauseJob(j.id).catch((e: unknown) => console.warn('miStudio: could not pause the extraction', e));
+  };
   const cancel = () => void cancelExtraction(props.extraction.id).catch((e: unknown) => console.warn('miStudio: could not cancel the extraction', e));
   return (
     <div class="extraction-status" data-testid="extraction-status" data-status={props.extraction.status}>
@@ -36,8 +41,13 @@ export function ExtractionStatus(props: { extraction: FeatureExtractionRecord })
               <span class={`status status-${job.value()!.status}`}>{job.value()!.status}</span> {job.value()!.progress.message || 'Waiting for the GPU'}
             </span>
             <span class="row nowrap">
+              <Show when={job.value()!.status === 'running' || job.value()!.status === 'queued'}>
+                <button class="small" onClick={pause} data-testid="pause-extraction" title="Stops after the current batch and saves where the run stands">
+                  Pause
+                </button>
+              </Show>
               <Show when={job.value()!.status === 'paused' || job.value()!.status === 'interrupted'}>
-                <button class="small" onClick={resume} data-testid="resume-extraction" title="Runs the extraction again from its start">
+                <button class="small" onClick={resume} data-testid="resume-extraction" title="Goes on from where it stopped (at most a minute of work is done again after a closed tab)">
                   Resume
                 </button>
               </Show>
