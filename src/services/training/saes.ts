@@ -15,12 +15,13 @@ export function getSae(id: string): Promise<SaeRecord | undefined> {
   return saeRepo.get(id);
 }
 
-/** Deletes the SAE, its features and weights; its training (if any) forgets it. */
+/** Deletes the SAE, its features, extraction results and weights; its training (if any) forgets it. */
 export async function deleteSae(id: string, store?: BlobStore): Promise<void> {
   const sae = await saeRepo.get(id);
-  const { blobKeys } = await deleteSaeWithData(id);
+  const { blobKeys, blobPrefixes } = await deleteSaeWithData(id);
   const blobs = store ?? (await openBlobStore());
   for (const key of blobKeys) await blobs.delete(key);
+  for (const prefix of blobPrefixes) for (const key of await blobs.list(prefix)) await blobs.delete(key);
   if (sae?.origin.kind === 'training') {
     const training = await trainingRepo.get(sae.origin.trainingId);
     if (training?.saeId === id) await trainingRepo.update(training.id, { saeId: undefined });

@@ -17,6 +17,7 @@ import { loadModelTokenizer } from '../../../src/services/tokenization/model-tok
 import { openStoredWindows } from '../../../src/services/tokenization/window-parts';
 import { readModelBytes } from '../../../src/services/models/model-files';
 import { featureDetail, saveAnnotation } from '../../../src/services/features/features';
+import { deleteSae } from '../../../src/services/training/saes';
 import { db } from '../../../src/store/db';
 import { examplesOf } from '../../../src/store/repos/featureExamples';
 import { featureExtractionRepo } from '../../../src/store/repos/featureExtractions';
@@ -229,6 +230,12 @@ describe('extract-features job', { timeout: 60_000 }, () => {
     const again = fakeContext((await db().jobs.get(paused.run.ctx.job.id))!);
     expect(await runExtractFeatures(again.ctx, cpuDeps(blobs()))).toMatchObject({ status: 'completed' });
     expect(again.progress.filter((u) => u.phase === 'statistics').length).toBeGreaterThan(1);
+    // deleting the SAE takes its extractions' blobs (details, saved progress) with it
+    const left = await extract(p, blobs(), {}, {}, { after: 3, request: 'pause' });
+    expect(await blobs().list(`features/extractions/${left.extractionId}/`)).toEqual([resumeKeyOf(left.extractionId)]);
+    expect(await blobs().list(`features/extractions/${paused.extractionId}/`)).toEqual([detailsKeyOf(paused.extractionId)]);
+    await deleteSae(p.sae.id, blobs());
+    expect(await blobs().list('features/extractions/')).toEqual([]);
   });
 
   it('a paused run goes on from where it stood, at every kind of stop, and ends as an unbroken run does', async () => {

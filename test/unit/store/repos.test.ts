@@ -154,9 +154,9 @@ describe('entity repositories', () => {
     });
     await saveFeatureStats(sae.id, [{ index: 0 }]);
     await putExamples([{ saeId: sae.id, featureIndex: 0, kind: 'top', rank: 0, tokens: [], activations: [] }]);
-    await featureExtractionRepo.create({ saeId: sae.id, tokenizationId: 'tok', status: 'ready', tokens: 10 });
+    const extraction = await featureExtractionRepo.create({ saeId: sae.id, tokenizationId: 'tok', status: 'ready', tokens: 10 });
     await saveFeatureStats('keep', [{ index: 0 }]);
-    expect(await deleteSaeWithData(sae.id)).toEqual({ blobKeys: ['saes/x/sae.safetensors'] });
+    expect(await deleteSaeWithData(sae.id)).toEqual({ blobKeys: ['saes/x/sae.safetensors'], blobPrefixes: [`features/extractions/${extraction.id}/`] });
     expect(await getFeature(sae.id, 0)).toBeUndefined();
     expect(await examplesOf(sae.id, 0)).toEqual([]);
     expect(await featureExtractionRepo.all()).toEqual([]);
