@@ -4,10 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { unzipSync, zipSync } from 'fflate';
 import type { Download, Page } from '@playwright/test';
-import { HUB_PORT } from '../../playwright.config';
 import { expect, test } from './fixtures';
-
-const HUB = `http://127.0.0.1:${HUB_PORT}`;
+import { useLocalHub } from './flows';
 
 const cfg = readFileSync('test/fixtures/sae-tiny/cfg.json');
 const weights = readFileSync('test/fixtures/sae-tiny/sae_weights.safetensors');
@@ -171,11 +169,7 @@ test('a training template becomes a SAELens training config (JSON and Python)', 
 });
 
 test('import an SAE from a Hub repository: a mistyped folder lists the real ones, and the chosen one imports', async ({ page }) => {
-  await page.goto('/models');
-  await page.getByTestId('add-model').getByText('Hub address', { exact: true }).click();
-  await page.getByTestId('models-hub-endpoint').fill(HUB);
-  await page.getByTestId('models-hub-endpoint-save').click();
-  await expect(page.getByTestId('models-hub-endpoint-saved')).toBeVisible();
+  await useLocalHub(page);
   await openSaeList(page);
   await page.getByTestId('import-sae').click();
   const dialog = page.getByTestId('import-sae-dialog');

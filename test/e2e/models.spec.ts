@@ -6,22 +6,15 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { decodeModel, encodeModel, findHookPoints } from '../../src/lm/graph';
-import { HUB_PORT } from '../../playwright.config';
 import { expect, test } from './fixtures';
+import { FIXTURES, tokenizeTinyText, useLocalHub } from './flows';
 
-const FIXTURES = resolve(import.meta.dirname, '../fixtures');
-const HUB = `http://127.0.0.1:${HUB_PORT}`;
 
 // the service worker is not under test here (offline.spec covers it)
 test.use({ serviceWorkers: 'block' });
 
 async function addTinyModelFromHub(page: Page, variant = 'onnx/model.onnx'): Promise<string> {
-  await page.goto('/models');
-  await page.getByTestId('add-model').getByText('Hub address', { exact: true }).click();
-  await page.getByTestId('models-hub-endpoint').fill(HUB);
-  await page.getByTestId('models-hub-endpoint-save').click();
-  await expect(page.getByTestId('models-hub-endpoint-saved')).toBeVisible();
-
+  await useLocalHub(page);
   await page.getByTestId('hub-model-repo').fill('mistudio/tiny-gpt2');
   await page.getByTestId('hub-model-list').click();
   const variants = page.getByTestId('hub-variant-row');
@@ -34,25 +27,6 @@ async function addTinyModelFromHub(page: Page, variant = 'onnx/model.onnx'): Pro
   const id = new URL(page.url()).searchParams.get('model')!;
   await expect(page.locator(`[data-testid="model-row"][data-model-id="${id}"]`)).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
   return id;
-}
-
-/** Imports tiny.txt on the Datasets page and tokenizes it with the (only) model at 32 tokens per window. */
-async function tokenizeTinyText(page: Page): Promise<void> {
-  await page.goto('/datasets');
-  const txt = readFileSync(resolve(FIXTURES, 'datasets/tiny.txt'), 'utf8');
-  const dataTransfer = await page.evaluateHandle((text) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([text], 'tiny.txt', { type: 'text/plain' }));
-    return dt;
-  }, txt);
-  await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
-  await expect(page.getByTestId('detected-format')).toHaveText('Plain text');
-  await page.getByTestId('start-import').click();
-  await expect(page).toHaveURL(/\/datasets\/[\w-]+$/);
-  await expect(page.getByTestId('dataset-card')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
-  await page.getByTestId('tokenize-context').fill('32');
-  await page.getByTestId('tokenize-start').click();
-  await expect(page.getByTestId('tokenization')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
 }
 
 test('adds the tiny model from the Hub, shows its card and hook points, tries a prompt, extracts activations to a cache with statistics', async ({ page }) => {
@@ -86,7 +60,7 @@ test('adds the tiny model from the Hub, shows its card and hook points, tries a 
   await expect(card.getByTestId('prompt-wasm-notice')).toHaveCount(0);
 
   // a dataset tokenized with this model, then an extraction to a cache
-  await tokenizeTinyText(page);
+  await tokenizeTinyText(page, 32);
   await page.goto(`/models?model=${id}`);
   await expect(card.getByTestId('extract-tokenization')).toBeVisible();
   await card.locator('[data-testid="extract-hook"][value="blocks.1.hook_resid_post"]').check();

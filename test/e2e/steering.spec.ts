@@ -2,47 +2,12 @@
 // imported on the Steering page; steer with a feature at a large coefficient and see the text change, stop a
 // long run, save and reopen an experiment, ablate a feature at the prompt; evaluate the SAE in the model on
 // tokenized text and see CE loss recovered.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
-import { HUB_PORT } from '../../playwright.config';
 import { expect, test } from './fixtures';
-
-const FIXTURES = resolve(import.meta.dirname, '../fixtures');
-const HUB = `http://127.0.0.1:${HUB_PORT}`;
+import { addTinyModelFromHub, FIXTURES, tokenizeTinyText } from './flows';
 
 test.use({ serviceWorkers: 'block' });
-
-async function addTinyModelFromHub(page: Page): Promise<void> {
-  await page.goto('/models');
-  await page.getByTestId('add-model').getByText('Hub address', { exact: true }).click();
-  await page.getByTestId('models-hub-endpoint').fill(HUB);
-  await page.getByTestId('models-hub-endpoint-save').click();
-  await expect(page.getByTestId('models-hub-endpoint-saved')).toBeVisible();
-  await page.getByTestId('hub-model-repo').fill('mistudio/tiny-gpt2');
-  await page.getByTestId('hub-model-list').click();
-  await page.locator('[data-testid="hub-variant-row"][data-path="onnx/model.onnx"]').getByTestId('hub-variant-choose').check();
-  await page.getByTestId('hub-model-download').click();
-  await expect(page).toHaveURL(/\/models\?model=[\w-]+/);
-  const id = new URL(page.url()).searchParams.get('model');
-  await expect(page.locator(`[data-testid="model-row"][data-model-id="${id}"]`)).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
-}
-
-async function tokenizeTinyText(page: Page): Promise<void> {
-  await page.goto('/datasets');
-  const txt = readFileSync(resolve(FIXTURES, 'datasets/tiny.txt'), 'utf8');
-  const dataTransfer = await page.evaluateHandle((text) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([text], 'tiny.txt', { type: 'text/plain' }));
-    return dt;
-  }, txt);
-  await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
-  await page.getByTestId('start-import').click();
-  await expect(page.getByTestId('dataset-card')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
-  await page.getByTestId('tokenize-context').fill('32');
-  await page.getByTestId('tokenize-start').click();
-  await expect(page.getByTestId('tokenization')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
-}
 
 /** On the Steering page: imports the tiny SAE through the Import SAE dialog; it becomes the chosen SAE. */
 async function importTinySae(page: Page): Promise<void> {
@@ -148,7 +113,7 @@ test('prompt templates are the Templates page’s third kind', async ({ page }) 
 test('evaluates the SAE inside the model and shows CE loss recovered', async ({ page }) => {
   test.setTimeout(300_000);
   await addTinyModelFromHub(page);
-  await tokenizeTinyText(page);
+  await tokenizeTinyText(page, 32);
   await page.goto('/steering');
   await importTinySae(page);
   const panel = page.getByTestId('evaluation-panel');

@@ -2,51 +2,14 @@
 // tokenized with it, one hook extracted to a cache; then a tiny TopK run started from that cache through the
 // New training form, and another straight from the model + tokenized dataset + hook. Both finish with an SAE
 // whose d_in is the model's d_model (32).
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { HUB_PORT } from '../../playwright.config';
 import { expect, test } from './fixtures';
+import { addTinyModelFromHub, tokenizeTinyText } from './flows';
 
-const FIXTURES = resolve(import.meta.dirname, '../fixtures');
-const HUB = `http://127.0.0.1:${HUB_PORT}`;
 const HOOK = 'blocks.1.hook_resid_post';
 const D_MODEL = 32;
 
 test.use({ serviceWorkers: 'block' });
-
-async function addTinyModelFromHub(page: Page): Promise<string> {
-  await page.goto('/models');
-  await page.getByTestId('add-model').getByText('Hub address', { exact: true }).click();
-  await page.getByTestId('models-hub-endpoint').fill(HUB);
-  await page.getByTestId('models-hub-endpoint-save').click();
-  await expect(page.getByTestId('models-hub-endpoint-saved')).toBeVisible();
-  await page.getByTestId('hub-model-repo').fill('mistudio/tiny-gpt2');
-  await page.getByTestId('hub-model-list').click();
-  await page.locator('[data-testid="hub-variant-row"][data-path="onnx/model.onnx"]').getByTestId('hub-variant-choose').check();
-  await page.getByTestId('hub-model-download').click();
-  await expect(page).toHaveURL(/\/models\?model=[\w-]+/);
-  const id = new URL(page.url()).searchParams.get('model')!;
-  await expect(page.locator(`[data-testid="model-row"][data-model-id="${id}"]`)).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
-  return id;
-}
-
-/** Imports tiny.txt and tokenizes it with the (only) model at 16 tokens per window. */
-async function tokenizeTinyText(page: Page): Promise<void> {
-  await page.goto('/datasets');
-  const txt = readFileSync(resolve(FIXTURES, 'datasets/tiny.txt'), 'utf8');
-  const dataTransfer = await page.evaluateHandle((text) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([text], 'tiny.txt', { type: 'text/plain' }));
-    return dt;
-  }, txt);
-  await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
-  await page.getByTestId('start-import').click();
-  await expect(page.getByTestId('dataset-card')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
-  await page.getByTestId('tokenize-context').fill('16');
-  await page.getByTestId('tokenize-start').click();
-  await expect(page.getByTestId('tokenization')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
-}
 
 async function extractHook(page: Page, modelId: string): Promise<void> {
   await page.goto(`/models?model=${modelId}`);
@@ -100,7 +63,7 @@ async function expectSae(page: Page, name: string): Promise<void> {
 test('trains TopK SAEs from a cache and from model + tokenized dataset + hook, each as wide as the model', async ({ page }) => {
   test.setTimeout(600_000);
   const modelId = await addTinyModelFromHub(page);
-  await tokenizeTinyText(page);
+  await tokenizeTinyText(page, 16);
   await extractHook(page, modelId);
 
   // from the cache: d_in follows it
