@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startHubServer, type HubServer } from '../../scripts/hub-server.mjs';
 import { expect, test } from './fixtures';
+import { dropTinyText } from './flows';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures');
 const fixture = (path: string) => ({ name: path.slice(path.lastIndexOf('/') + 1), mimeType: 'application/octet-stream', buffer: readFileSync(resolve(FIXTURES, path)) });
@@ -60,15 +61,8 @@ test('imports every kind of local file, browses and searches, tokenizes with the
   await importTinyModel(page);
 
   // .txt by drag and drop: one document per line
-  await page.goto('/datasets');
   const txt = readFileSync(resolve(FIXTURES, 'datasets/tiny.txt'), 'utf8');
-  const dataTransfer = await page.evaluateHandle((text) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([text], 'tiny.txt', { type: 'text/plain' }));
-    return dt;
-  }, txt);
-  await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
-  await expect(page.getByTestId('detected-format')).toHaveText('Plain text');
+  await dropTinyText(page);
   await expect(page.getByTestId('sniff-sample')).toContainText('The big rabbit sleeps in the school.');
   const txtId = await importAndWait(page);
   await expect(page.getByTestId('dataset-rows')).toHaveText('200');

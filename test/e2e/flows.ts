@@ -18,11 +18,15 @@ export async function useLocalHub(page: Page): Promise<void> {
   await expect(page.getByTestId('models-hub-endpoint-saved')).toBeVisible();
 }
 
-/** Downloads mistudio/tiny-gpt2 (`variant`) from the local Hub and waits until it is ready; returns its id. */
-export async function addTinyModelFromHub(page: Page, variant = 'onnx/model.onnx'): Promise<string> {
+/** Models page: mistudio/tiny-gpt2's ONNX variants listed from the local Hub. */
+export async function listTinyModelOnHub(page: Page): Promise<void> {
   await useLocalHub(page);
   await page.getByTestId('hub-model-repo').fill('mistudio/tiny-gpt2');
   await page.getByTestId('hub-model-list').click();
+}
+
+/** Chooses a listed variant, downloads it and waits until the model is ready; returns its id. */
+export async function downloadVariant(page: Page, variant: string): Promise<string> {
   await page.locator(`[data-testid="hub-variant-row"][data-path="${variant}"]`).getByTestId('hub-variant-choose').check();
   await page.getByTestId('hub-model-download').click();
   await expect(page).toHaveURL(/\/models\?model=[\w-]+/);
@@ -31,8 +35,13 @@ export async function addTinyModelFromHub(page: Page, variant = 'onnx/model.onnx
   return id;
 }
 
-/** Drops tiny.txt on the Datasets page, imports it and tokenizes it with the (only) model. */
-export async function tokenizeTinyText(page: Page, contextLength: number): Promise<void> {
+export async function addTinyModelFromHub(page: Page, variant = 'onnx/model.onnx'): Promise<string> {
+  await listTinyModelOnHub(page);
+  return downloadVariant(page, variant);
+}
+
+/** Datasets page: tiny.txt dropped on the drop zone and recognised as plain text (not imported yet). */
+export async function dropTinyText(page: Page): Promise<void> {
   await page.goto('/datasets');
   const txt = readFileSync(resolve(FIXTURES, 'datasets/tiny.txt'), 'utf8');
   const dataTransfer = await page.evaluateHandle((text) => {
@@ -42,6 +51,11 @@ export async function tokenizeTinyText(page: Page, contextLength: number): Promi
   }, txt);
   await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
   await expect(page.getByTestId('detected-format')).toHaveText('Plain text');
+}
+
+/** Imports tiny.txt and tokenizes it with the (only) model. */
+export async function tokenizeTinyText(page: Page, contextLength: number): Promise<void> {
+  await dropTinyText(page);
   await page.getByTestId('start-import').click();
   await expect(page).toHaveURL(/\/datasets\/[\w-]+$/);
   await expect(page.getByTestId('dataset-card')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });

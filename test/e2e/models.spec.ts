@@ -7,26 +7,19 @@ import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { decodeModel, encodeModel, findHookPoints } from '../../src/lm/graph';
 import { expect, test } from './fixtures';
-import { FIXTURES, tokenizeTinyText, useLocalHub } from './flows';
+import { downloadVariant, FIXTURES, listTinyModelOnHub, tokenizeTinyText } from './flows';
 
 
 // the service worker is not under test here (offline.spec covers it)
 test.use({ serviceWorkers: 'block' });
 
 async function addTinyModelFromHub(page: Page, variant = 'onnx/model.onnx'): Promise<string> {
-  await useLocalHub(page);
-  await page.getByTestId('hub-model-repo').fill('mistudio/tiny-gpt2');
-  await page.getByTestId('hub-model-list').click();
+  await listTinyModelOnHub(page);
   const variants = page.getByTestId('hub-variant-row');
   await expect(variants).toHaveCount(2);
   await expect(page.locator('[data-testid="hub-variant-row"][data-path="onnx/model.onnx"]').getByTestId('hub-variant-size')).toHaveText(/^\d+ KB$/);
   await expect(page.getByTestId('hub-companions')).toContainText('config.json, tokenizer.json, tokenizer_config.json');
-  await page.locator(`[data-testid="hub-variant-row"][data-path="${variant}"]`).getByTestId('hub-variant-choose').check();
-  await page.getByTestId('hub-model-download').click();
-  await expect(page).toHaveURL(/\/models\?model=[\w-]+/);
-  const id = new URL(page.url()).searchParams.get('model')!;
-  await expect(page.locator(`[data-testid="model-row"][data-model-id="${id}"]`)).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
-  return id;
+  return downloadVariant(page, variant);
 }
 
 test('adds the tiny model from the Hub, shows its card and hook points, tries a prompt, extracts activations to a cache with statistics', async ({ page }) => {
