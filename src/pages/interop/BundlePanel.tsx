@@ -5,7 +5,9 @@ import type { ImportPlan } from '../../interop';
 import { applyBundlePlan, bundleExport, planBundleFile, type BundleImportResult } from '../../services/interop/bundle';
 import { downloadExport } from '../../services/interop/download';
 import { db } from '../../store/db';
-import { Dialog, ErrorText } from './Dialog';
+import { Dialog } from '../../components/Dialog';
+import { ErrorText } from './ErrorText';
+import './interop.css';
 
 export function BundlePanel() {
   const [exporting, setExporting] = createSignal(false);
@@ -22,10 +24,10 @@ export function BundlePanel() {
           Import project bundle
         </button>
       </div>
-      <Dialog open={exporting()} title="Export a project bundle" testid="bundle-export-dialog" onClose={() => setExporting(false)}>
+      <Dialog class="interop-dialog" open={exporting()} title="Export a project bundle" testid="bundle-export-dialog" onClose={() => setExporting(false)}>
         <BundleExportForm onDone={() => setExporting(false)} />
       </Dialog>
-      <Dialog open={importing()} title="Import a project bundle" testid="bundle-import-dialog" onClose={() => setImporting(false)}>
+      <Dialog class="interop-dialog" open={importing()} title="Import a project bundle" testid="bundle-import-dialog" onClose={() => setImporting(false)}>
         <BundleImportForm />
       </Dialog>
     </section>

@@ -3,7 +3,9 @@
 import { createSignal, For, Show } from 'solid-js';
 import { filesFromFileList, InteropError } from '../../interop';
 import { previewSaeImport, saveImportedSae, type SaeImportPreview, type SaeImportSource } from '../../services/interop/sae-import';
-import { Dialog, ErrorText } from './Dialog';
+import { Dialog } from '../../components/Dialog';
+import { ErrorText } from './ErrorText';
+import './interop.css';
 
 type SourceKind = 'local' | 'hub';
 
@@ -14,7 +16,7 @@ export function ImportSaeButton() {
       <button class="small" data-testid="import-sae" onClick={() => setOpen(true)}>
         Import SAE
       </button>
-      <Dialog open={open()} title="Import an SAE (SAELens)" testid="import-sae-dialog" onClose={() => setOpen(false)}>
+      <Dialog class="interop-dialog" open={open()} title="Import an SAE (SAELens)" testid="import-sae-dialog" onClose={() => setOpen(false)}>
         <ImportSaeForm onDone={() => setOpen(false)} />
       </Dialog>
     </>

@@ -5,7 +5,7 @@ import type { SaeRecord } from '../../domain/entities';
 import type { FeatureSelection } from '../../interop';
 import { downloadExport } from '../../services/interop/download';
 import { neuronpediaContext, neuronpediaExportFile, parseFeatureList } from '../../services/interop/sae-export';
-import { ErrorText } from './Dialog';
+import { ErrorText } from './ErrorText';
 
 type SelectionKind = FeatureSelection['kind'];
 

@@ -3,7 +3,9 @@ import { createSignal, Show } from 'solid-js';
 import type { SaeRecord } from '../../domain/entities';
 import { downloadExport } from '../../services/interop/download';
 import { saeLensExport } from '../../services/interop/sae-export';
-import { Dialog, ErrorText } from './Dialog';
+import { Dialog } from '../../components/Dialog';
+import { ErrorText } from './ErrorText';
+import './interop.css';
 import { NeuronpediaExportForm } from './NeuronpediaExportDialog';
 
 export function SaeExportMenu(props: { sae: SaeRecord }) {
@@ -43,7 +45,7 @@ export function SaeExportMenu(props: { sae: SaeRecord }) {
       <Show when={error() !== undefined}>
         <ErrorText error={error()} />
       </Show>
-      <Dialog open={neuronpedia()} title={`Neuronpedia export: ${props.sae.name}`} testid="neuronpedia-dialog" onClose={() => setNeuronpedia(false)}>
+      <Dialog class="interop-dialog" open={neuronpedia()} title={`Neuronpedia export: ${props.sae.name}`} testid="neuronpedia-dialog" onClose={() => setNeuronpedia(false)}>
         <NeuronpediaExportForm sae={props.sae} onDone={() => setNeuronpedia(false)} />
       </Dialog>
     </div>

@@ -6,7 +6,9 @@ import type { TrainingTemplate } from '../../domain/entities';
 import { saeLensTrainingConfig, type SaeLensTrainingConfig, type SaeLensTrainingInput } from '../../interop';
 import { saveBlob } from '../../services/interop/download';
 import { modelRepo } from '../../store/repos/models';
-import { Dialog, ErrorText } from './Dialog';
+import { Dialog } from '../../components/Dialog';
+import { ErrorText } from './ErrorText';
+import './interop.css';
 
 export function ScaleOutButton(props: { template: TrainingTemplate }) {
   const [open, setOpen] = createSignal(false);
@@ -15,7 +17,7 @@ export function ScaleOutButton(props: { template: TrainingTemplate }) {
       <button class="small" title="Generate a SAELens training config from this template" onClick={() => setOpen(true)} data-testid="row-saelens-config">
         SAELens config
       </button>
-      <Dialog open={open()} title={`SAELens training config: ${props.template.name}`} testid="scale-out-dialog" onClose={() => setOpen(false)}>
+      <Dialog class="interop-dialog" open={open()} title={`SAELens training config: ${props.template.name}`} testid="scale-out-dialog" onClose={() => setOpen(false)}>
         <ScaleOutForm template={props.template} />
       </Dialog>
     </>

@@ -8,7 +8,7 @@ import type { TemplateService } from '../../services/templates';
 import { downloadText } from './download';
 import { formToInput, templateToForm, type FormField, type FormValues } from './formFields';
 import { ImportDialog } from './ImportDialog';
-import { Modal } from './Modal';
+import { Dialog } from '../../components/Dialog';
 import { TemplateForm, type FormGroup } from './TemplateForm';
 import { createLiveList } from './liveList';
 
@@ -325,7 +325,7 @@ export function TemplatesTab<F extends { name: string }, R extends TemplateRowBa
         </select>
       </div>
 
-      <Modal open={editing() !== undefined} wide title={editingRow() ? `Edit “${editingRow()!.name}”` : `New ${noun()}`} testid="template-dialog" onClose={() => setEditing(undefined)}>
+      <Dialog open={editing() !== undefined} wide title={editingRow() ? `Edit “${editingRow()!.name}”` : `New ${noun()}`} testid="template-dialog" onClose={() => setEditing(undefined)}>
         <TemplateForm
           fields={props.form.fields(editingRow())}
           groups={props.form.groups}
@@ -334,9 +334,9 @@ export function TemplatesTab<F extends { name: string }, R extends TemplateRowBa
           onSubmit={save}
           onCancel={() => setEditing(undefined)}
         />
-      </Modal>
+      </Dialog>
 
-      <Modal open={deleting() !== undefined} title={`Delete ${noun()}?`} testid="delete-dialog" onClose={() => setDeleting(undefined)}>
+      <Dialog open={deleting() !== undefined} title={`Delete ${noun()}?`} testid="delete-dialog" onClose={() => setDeleting(undefined)}>
         <p>
           Delete “{deleting()?.name}”? This cannot be undone; export it first if you may want it again.
         </p>
@@ -361,11 +361,11 @@ export function TemplatesTab<F extends { name: string }, R extends TemplateRowBa
             Cancel
           </button>
         </div>
-      </Modal>
+      </Dialog>
 
-      <Modal open={importing()} title={`Import ${noun()}s`} testid="import-dialog" onClose={() => setImporting(false)}>
+      <Dialog open={importing()} title={`Import ${noun()}s`} testid="import-dialog" onClose={() => setImporting(false)}>
         <ImportDialog noun={noun()} onImport={importFile} onClose={() => setImporting(false)} />
-      </Modal>
+      </Dialog>
     </section>
   );
 }
