@@ -3,12 +3,11 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterEach, beforeEach } from 'vitest';
 import type { JobRecord } from '../../../src/domain/job';
 import type { JobContext, ProgressUpdate, StopRequest } from '../../../src/jobs/handlers';
 import { IdbBlobStore } from '../../../src/store/idb-blob-store';
 import { claimNextQueued } from '../../../src/store/repos/jobs';
-import { useFreshDatabase } from '../store/test-db';
+import { useFreshStores } from '../store/test-db';
 
 export const FIXTURES = resolve(import.meta.dirname, '../../fixtures');
 
@@ -22,21 +21,7 @@ export function textFile(name: string, text: string | Uint8Array<ArrayBuffer>): 
 
 /** A fresh database (repositories use it) and a fresh BlobStore for each test. */
 export function useStores(): { blobs: () => IdbBlobStore } {
-  useFreshDatabase();
-  let store: IdbBlobStore | undefined;
-  beforeEach(() => {
-    store = new IdbBlobStore(`blobs-${crypto.randomUUID()}`);
-  });
-  afterEach(async () => {
-    await store?.database.delete();
-    store = undefined;
-  });
-  return {
-    blobs: () => {
-      if (!store) throw new Error('the test BlobStore exists only inside a test');
-      return store;
-    },
-  };
+  return { blobs: useFreshStores().blobs };
 }
 
 export interface FakeRun {

@@ -3,7 +3,6 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterEach, beforeEach } from 'vitest';
 import type { ModelRecord, StoredFile, TokenizationRecord } from '../../../src/domain/entities';
 import type { JobKind, JobRecord } from '../../../src/domain/job';
 import type { JobContext, ProgressUpdate, StopRequest } from '../../../src/jobs/handlers';
@@ -11,10 +10,8 @@ import { finishStoredModel } from '../../../src/services/models/finish-model';
 import { modelFileKey } from '../../../src/services/models/model-files';
 import { encodeWindowPart } from '../../../src/services/tokenization/window-parts';
 import type { BlobStore } from '../../../src/store/blob-store';
-import { openDatabase, useDatabase, type MiStudioDatabase } from '../../../src/store/db';
 import { modelRepo } from '../../../src/store/repos/models';
 import { tokenizationRepo } from '../../../src/store/repos/tokenizations';
-import { IdbBlobStore } from '../../../src/store/idb-blob-store';
 
 export const TINY_DIR = resolve(import.meta.dirname, '../../fixtures/lm/tiny-gpt2');
 export const HUB_ROOT = resolve(import.meta.dirname, '../../fixtures/hub');
@@ -27,26 +24,7 @@ export function tinyJson(name: string): unknown {
   return JSON.parse(readFileSync(resolve(TINY_DIR, name), 'utf8'));
 }
 
-export interface TestStores {
-  db(): MiStudioDatabase;
-  blobs(): IdbBlobStore;
-}
-
-export function useFreshStores(): TestStores {
-  let database: MiStudioDatabase | undefined;
-  let blobs: IdbBlobStore | undefined;
-  beforeEach(() => {
-    database = openDatabase(`test-${crypto.randomUUID()}`);
-    useDatabase(database);
-    blobs = new IdbBlobStore(`blobs-${crypto.randomUUID()}`);
-  });
-  afterEach(async () => {
-    useDatabase(undefined);
-    await database?.delete();
-    await blobs?.database.delete();
-  });
-  return { db: () => database!, blobs: () => blobs! };
-}
+export { useFreshStores, type TestStores } from '../store/test-db';
 
 export interface FakeContext<Env = unknown> extends JobContext<Env> {
   progress: ProgressUpdate[];

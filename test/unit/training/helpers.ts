@@ -2,7 +2,6 @@
 // records progress and can stop on cue, and a StepTrainer backed by the CPU reference (tests only; the app
 // trains on the GPU).
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach } from 'vitest';
 import type { JobRecord } from '../../../src/domain/job';
 import type { JobContext, ProgressUpdate, StopRequest } from '../../../src/jobs/handlers';
 import { isTrainerState, type MetricsDelivery, type StepTrainer, type TrainerFactory } from '../../../src/jobs/handlers/trainTrainer';
@@ -10,32 +9,8 @@ import type { SaeConfig, StepMetrics } from '../../../src/sae/config';
 import { ReferenceTrainer } from '../../../src/sae/reference';
 import { demoSpec, type DemoShape } from '../../../src/sae/training/demo';
 import type { TrainingSpec } from '../../../src/sae/training/spec';
-import { openDatabase, useDatabase, type MiStudioDatabase } from '../../../src/store/db';
-import { IdbBlobStore } from '../../../src/store/idb-blob-store';
 
-export interface TestStores {
-  db(): MiStudioDatabase;
-  blobs(): IdbBlobStore;
-}
-
-export function useFreshStores(): TestStores {
-  let database: MiStudioDatabase | undefined;
-  let blobs: IdbBlobStore | undefined;
-  beforeEach(() => {
-    database = openDatabase(`test-${crypto.randomUUID()}`);
-    useDatabase(database);
-    blobs = new IdbBlobStore(`blobs-${crypto.randomUUID()}`);
-  });
-  afterEach(async () => {
-    useDatabase(undefined);
-    await database?.delete();
-    await blobs?.database.delete();
-  });
-  return {
-    db: () => database!,
-    blobs: () => blobs!,
-  };
-}
+export { useFreshStores, type TestStores } from '../store/test-db';
 
 export interface FakeContext extends JobContext<unknown> {
   progress: ProgressUpdate[];
