@@ -1,4 +1,4 @@
-// How the interop dialogs show an error: its message, and what to do when the error says.
+// The interop dialogs' error notice.
 import { Show } from 'solid-js';
 
 /** An error as the user reads it: the message, and what to do when the error says. */
