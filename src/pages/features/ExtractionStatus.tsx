@@ -7,6 +7,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import type { FeatureExtractionRecord } from '../../domain/entities';
 import type { JobRecord } from '../../domain/job';
 import { cancelExtraction, extractionJob } from '../../services/features/extractions';
+import { jobActions } from '../../services/jobActions';
 import { pauseJob, resumeJob } from '../../services/jobs';
 import { formatCount } from './format';
 import { createLiveData } from './live';
@@ -41,12 +42,12 @@ export function ExtractionStatus(props: { extraction: FeatureExtractionRecord })
               <span class={`status status-${job.value()!.status}`}>{job.value()!.status}</span> {job.value()!.progress.message || 'Waiting for the GPU'}
             </span>
             <span class="row nowrap">
-              <Show when={job.value()!.status === 'running' || job.value()!.status === 'queued'}>
+              <Show when={jobActions(job.value()!).includes('pause')}>
                 <button class="small" onClick={pause} data-testid="pause-extraction" title="Stops after the current batch and saves where the run stands">
                   Pause
                 </button>
               </Show>
-              <Show when={job.value()!.status === 'paused' || job.value()!.status === 'interrupted'}>
+              <Show when={jobActions(job.value()!).includes('resume')}>
                 <button class="small" onClick={resume} data-testid="resume-extraction" title="Goes on from where it stopped (at most a minute of work is done again after a closed tab)">
                   Resume
                 </button>
