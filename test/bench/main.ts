@@ -30,6 +30,7 @@ function customShape(text: string | null): BenchShape | null {
   const [batch, dIn, dSae, k] = n as [number, number, number, number];
   return { batch, dIn, dSae, k };
 }
+
 /** minimum wall time per measurement */
 const MIN_MS = quick ? 1500 : 3000;
 const rows: string[][] = [];

@@ -4,10 +4,9 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { FeatureEngineOptions } from '../../src/analysis/extraction';
 import { gpuFeatureEngine, gpuMaxEncodeRows } from '../../src/analysis/extraction/gpu-engine';
-import { runExtractFeatures } from '../../src/jobs/handlers/extractFeaturesRun';
 import { db } from '../../src/store/db';
-import { fakeContext, useStores } from '../unit/datasets/kit';
-import { cpuDeps, extract, pipeline, queueExtraction, SETTINGS } from '../unit/features/kit';
+import { useStores } from '../unit/datasets/kit';
+import { extract, pauseAndResume, pipeline, queueExtraction, SETTINGS, storedFeatures } from '../unit/features/kit';
 import { useGpu } from './gpu-test-kit';
 
 describe('feature extraction on the GPU', () => {
@@ -51,22 +50,17 @@ describe('feature extraction on the GPU', () => {
     const settings = { ...SETTINGS, quantileExamples: 4 };
     const device = gpu.device;
     const deps = { engine: (opts: FeatureEngineOptions) => gpuFeatureEngine(device, opts), maxEncodeRows: (dSae: number, dIn: number) => gpuMaxEncodeRows(device, dSae, dIn) };
-    const snapshot = async () => ({
-      rows: (await db().features.where('saeId').equals(p.sae.id).sortBy('index')).map(({ updatedAt: _u, extractionId: _e, ...r }) => r),
-      examples: (await db().featureExamples.where('saeId').equals(p.sae.id).toArray()).sort((a, b) => a.id.localeCompare(b.id)),
-    });
     const unbroken = await extract(p, blobs(), { settings }, deps);
     expect(unbroken.outcome.status).toBe('completed');
-    const expected = await snapshot();
+    const expected = await storedFeatures(p.sae.id);
     const batches = unbroken.run.progress.filter((u) => u.phase === 'statistics').length;
     // paused in the first pass (statistics loaded back) and in the sampling pass (samples loaded back)
     for (const after of [2, batches + 2]) {
       const { job } = await queueExtraction(p, { settings });
-      const first = fakeContext(job, { stop: { after, request: 'pause' } });
-      expect(await runExtractFeatures(first.ctx, cpuDeps(blobs(), deps))).toEqual({ status: 'stopped' });
-      const second = fakeContext(job);
-      expect(await runExtractFeatures(second.ctx, cpuDeps(blobs(), deps))).toMatchObject({ status: 'completed' });
-      expect(await snapshot()).toEqual(expected);
+      const run = await pauseAndResume(job, blobs(), after, deps);
+      expect(run.paused).toEqual({ status: 'stopped' });
+      expect(await run.resumed()).toMatchObject({ status: 'completed' });
+      expect(await storedFeatures(p.sae.id)).toEqual(expected);
     }
   });
 });

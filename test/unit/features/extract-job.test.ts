@@ -3,7 +3,7 @@
 // encoded and accumulated directly, in one piece.
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { decodeExtractionResume, decodeLatentRecord, type ResumePosition, decodeDetailsHeader, DETAILS_HEADER_BYTES, latentRecordRange } from '../../../src/analysis/extraction';
+import { decodeDetailsHeader, decodeExtractionResume, decodeLatentRecord, DETAILS_HEADER_BYTES, latentRecordRange, type ResumePosition } from '../../../src/analysis/extraction';
 import { accumulateBatch, emptyFeatureStats } from '../../../src/analysis/feature-accumulator';
 import { logitEffects } from '../../../src/analysis/logit-effects';
 import { referenceLatents, referenceParams } from '../../../src/analysis/reference-encode';
@@ -26,7 +26,7 @@ import { modelRepo } from '../../../src/store/repos/models';
 import { activationCacheRepo } from '../../../src/store/repos/activationCaches';
 import { ort } from '../lm/ort-helpers';
 import { fakeContext, useStores } from '../datasets/kit';
-import { cpuDeps, extract, pipeline, queueExtraction, SETTINGS, type Pipeline } from './kit';
+import { cpuDeps, extract, pauseAndResume, pipeline, queueExtraction, SETTINGS, storedFeatures, type Pipeline } from './kit';
 import type { BlobStore } from '../../../src/store/blob-store';
 
 /** Every window's activations encoded and accumulated in one batch, with the activations kept. */
@@ -244,11 +244,7 @@ describe('extract-features job', { timeout: 60_000 }, () => {
     const deps = { contextBudget: 3 * (6 + 5) * 6 };
     const unbroken = await extract(p, blobs(), { settings }, deps);
     expect(unbroken.outcome.status).toBe('completed');
-    const snapshot = async () => ({
-      features: (await db().features.where('saeId').equals(p.sae.id).toArray()).map(({ extractionId: _e, updatedAt: _u, ...rest }) => rest),
-      examples: (await db().featureExamples.where('saeId').equals(p.sae.id).toArray()).sort((a, b) => a.id.localeCompare(b.id)),
-    });
-    const expected = await snapshot();
+    const expected = await storedFeatures(p.sae.id);
     // stop checks come before every statistics, sampling and context batch (and each context chunk): these
     // pauses land in the first pass, in the sampling pass, in the first context chunk and in a later one
     const batches = unbroken.run.progress.filter((u) => u.phase === 'statistics').length;
@@ -260,16 +256,15 @@ describe('extract-features job', { timeout: 60_000 }, () => {
     ];
     for (const [after, position] of stops) {
       const { extractionId, job } = await queueExtraction(p, { settings });
-      const first = fakeContext(job, { stop: { after, request: 'pause' } });
-      expect(await runExtractFeatures(first.ctx, cpuDeps(blobs(), deps))).toEqual({ status: 'stopped' });
+      const run = await pauseAndResume(job, blobs(), after, deps);
+      expect(run.paused).toEqual({ status: 'stopped' });
       const saved = decodeExtractionResume(new Uint8Array(await (await blobs().read(resumeKeyOf(extractionId))).arrayBuffer()));
       expect(saved.position).toEqual(position);
-      const second = fakeContext(job);
-      expect(await runExtractFeatures(second.ctx, cpuDeps(blobs(), deps))).toMatchObject({ status: 'completed' });
+      expect(await run.resumed()).toMatchObject({ status: 'completed' });
       // it went on: the resumed run did fewer statistics batches than a whole run
-      expect(second.progress.filter((u) => u.phase === 'statistics').length).toBeLessThan(batches);
+      expect(run.second.progress.filter((u) => u.phase === 'statistics').length).toBeLessThan(batches);
       expect(await blobs().has(resumeKeyOf(extractionId))).toBe(false);
-      expect(await snapshot()).toEqual(expected);
+      expect(await storedFeatures(p.sae.id)).toEqual(expected);
     }
   });
 

@@ -16,6 +16,7 @@ import { startExtraction, type ExtractionRequest } from '../../../src/services/f
 import { importLocalModel } from '../../../src/services/models/importLocal';
 import { startTokenization } from '../../../src/services/tokenization/tokenizations';
 import type { BlobStore } from '../../../src/store/blob-store';
+import { db } from '../../../src/store/db';
 import { claimNextQueued } from '../../../src/store/repos/jobs';
 import { saeRepo } from '../../../src/store/repos/saes';
 import { tokenizationRepo } from '../../../src/store/repos/tokenizations';
@@ -86,3 +87,19 @@ export async function extract(p: Pipeline, blobs: BlobStore, request: Partial<Ex
 }
 
 export type FakeRunStop = NonNullable<Parameters<typeof fakeContext>[1]>['stop'];
+
+/** An SAE's stored feature rows (by index) and examples (by id), without what differs between runs. */
+export async function storedFeatures(saeId: string) {
+  return {
+    rows: (await db().features.where('saeId').equals(saeId).sortBy('index')).map(({ updatedAt: _u, extractionId: _e, ...row }) => row),
+    examples: (await db().featureExamples.where('saeId').equals(saeId).toArray()).sort((a, b) => a.id.localeCompare(b.id)),
+  };
+}
+
+/** Runs a queued extraction job until the `after`-th stop check pauses it, then runs the same job again. */
+export async function pauseAndResume(job: JobRecord, blobs: BlobStore, after: number, deps: Partial<ExtractFeaturesDeps> = {}) {
+  const first = fakeContext(job, { stop: { after, request: 'pause' } });
+  const paused = await runExtractFeatures(first.ctx, cpuDeps(blobs, deps));
+  const second = fakeContext(job);
+  return { paused, first, second, resumed: () => runExtractFeatures(second.ctx, cpuDeps(blobs, deps)) };
+}
